@@ -1,0 +1,1 @@
+//! Benchmark corpora shared by the criterion benches.

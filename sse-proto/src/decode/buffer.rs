@@ -1,0 +1,153 @@
+//! Storage behind the decoder: a growable `Vec<u8>` (feature `alloc`) or a slice of
+//! caller memory ([`FixedBuf`]). Both run the same decoder code through the sealed
+//! [`Storage`] trait.
+
+use core::ops::Range;
+
+/// Byte storage a [`Decoder`](crate::Decoder) can run on. Sealed: implemented for
+/// `Vec<u8>` (feature `alloc`) and [`FixedBuf`] only.
+pub trait Storage: sealed::Sealed {}
+
+/// The storage operations the decoder needs. Public in a private module so that
+/// [`Storage`] cannot be implemented outside this crate.
+#[allow(unnameable_types)] // the sealed-trait pattern: nameable on purpose by nobody
+pub(crate) mod sealed {
+    use core::ops::Range;
+
+    /// The capacity of a storage was exceeded.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Full {
+        /// How many bytes the storage can hold at most.
+        pub capacity: usize,
+    }
+
+    #[allow(unnameable_types)] // sealed: see the module doc
+    pub trait Sealed {
+        /// The stored bytes.
+        fn bytes(&self) -> &[u8];
+        /// The stored bytes, mutably.
+        fn bytes_mut(&mut self) -> &mut [u8];
+        /// Shortens to `len` bytes (no-op when already shorter).
+        fn truncate(&mut self, len: usize);
+        /// Appends `src`, or fails without writing anything.
+        fn try_extend(&mut self, src: &[u8]) -> Result<(), Full>;
+        /// Appends a copy of `self.bytes()[range]`, or fails without writing anything.
+        fn try_extend_within(&mut self, range: Range<usize>) -> Result<(), Full>;
+        /// The most bytes this storage can ever hold.
+        fn capacity(&self) -> usize;
+    }
+}
+
+use sealed::{Full, Sealed};
+
+#[cfg(feature = "alloc")]
+impl Storage for alloc::vec::Vec<u8> {}
+
+#[cfg(feature = "alloc")]
+impl Sealed for alloc::vec::Vec<u8> {
+    fn bytes(&self) -> &[u8] {
+        self
+    }
+    fn bytes_mut(&mut self) -> &mut [u8] {
+        self
+    }
+    fn truncate(&mut self, len: usize) {
+        alloc::vec::Vec::truncate(self, len);
+    }
+    fn try_extend(&mut self, src: &[u8]) -> Result<(), Full> {
+        self.extend_from_slice(src);
+        Ok(())
+    }
+    fn try_extend_within(&mut self, range: Range<usize>) -> Result<(), Full> {
+        self.extend_from_within(range);
+        Ok(())
+    }
+    fn capacity(&self) -> usize {
+        usize::MAX
+    }
+}
+
+/// A fixed-capacity storage over caller memory, for decoding without a heap.
+///
+/// Made by [`Decoder::with_buffer`](crate::Decoder::with_buffer); never grows.
+#[derive(Debug)]
+pub struct FixedBuf<'b> {
+    buf: &'b mut [u8],
+    len: usize,
+}
+
+impl<'b> FixedBuf<'b> {
+    pub(crate) fn new(buf: &'b mut [u8]) -> Self {
+        FixedBuf { buf, len: 0 }
+    }
+
+    /// The number of bytes this storage can hold.
+    pub fn capacity(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// The number of bytes in use.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether no byte is in use.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl Storage for FixedBuf<'_> {}
+
+impl Sealed for FixedBuf<'_> {
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+    fn bytes_mut(&mut self) -> &mut [u8] {
+        &mut self.buf[..self.len]
+    }
+    fn truncate(&mut self, len: usize) {
+        self.len = self.len.min(len);
+    }
+    fn try_extend(&mut self, src: &[u8]) -> Result<(), Full> {
+        let end = self.len + src.len();
+        let capacity = self.buf.len();
+        let dst = self.buf.get_mut(self.len..end).ok_or(Full { capacity })?;
+        dst.copy_from_slice(src);
+        self.len = end;
+        Ok(())
+    }
+    fn try_extend_within(&mut self, range: Range<usize>) -> Result<(), Full> {
+        let end = self.len + range.len();
+        if range.end > self.len || end > self.buf.len() {
+            return Err(Full {
+                capacity: self.buf.len(),
+            });
+        }
+        self.buf.copy_within(range, self.len);
+        self.len = end;
+        Ok(())
+    }
+    fn capacity(&self) -> usize {
+        self.buf.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_refuses_without_writing() {
+        let mut mem = [0u8; 4];
+        let mut b = FixedBuf::new(&mut mem);
+        b.try_extend(b"abc").unwrap();
+        assert_eq!(b.try_extend(b"de"), Err(Full { capacity: 4 }));
+        assert_eq!(b.bytes(), b"abc");
+        assert_eq!(b.try_extend_within(0..2), Err(Full { capacity: 4 }));
+        b.try_extend_within(1..2).unwrap();
+        assert_eq!(b.bytes(), b"abcb");
+        b.truncate(1);
+        assert_eq!(b.bytes(), b"a");
+    }
+}

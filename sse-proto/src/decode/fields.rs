@@ -1,0 +1,140 @@
+//! One complete line → what it means: the field name/value split (with the single
+//! leading space removed), comments, and the `retry` value rule.
+
+use core::ops::Range;
+use core::time::Duration;
+
+/// A complete line, classified. Ranges index into the line it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Line {
+    /// An empty line: dispatch the event being built.
+    Empty,
+    /// `:` then the comment text (everything after the first colon, as is).
+    Comment(Range<usize>),
+    /// A `data` field and its value.
+    Data(Range<usize>),
+    /// An `event` field and its value.
+    Event(Range<usize>),
+    /// An `id` field and its value.
+    Id(Range<usize>),
+    /// A `retry` field and its value.
+    Retry(Range<usize>),
+    /// Any other field: ignored.
+    Other,
+}
+
+/// The longest known field name (`event`, `retry`), plus one for its colon.
+const NAME_WINDOW: usize = 6;
+
+/// Classifies one complete line (without its line ending).
+///
+/// Field names are case-sensitive; the value is everything after the first colon
+/// with one leading U+0020 removed; a line without a colon is a field with an empty
+/// value. Only the first six bytes are looked at to find the name, because no
+/// known name is longer than five.
+pub(crate) fn parse_line(line: &[u8]) -> Line {
+    let Some(&first) = line.first() else {
+        return Line::Empty;
+    };
+    if first == b':' {
+        return Line::Comment(1..line.len());
+    }
+    let head = &line[..line.len().min(NAME_WINDOW)];
+    let (name, value) = match head.iter().position(|&b| b == b':') {
+        Some(colon) => {
+            let start = if line.get(colon + 1) == Some(&b' ') {
+                colon + 2
+            } else {
+                colon + 1
+            };
+            (&line[..colon], start..line.len())
+        }
+        // No colon in the window: the name is the whole line if it is short
+        // enough to be a known one, and anything longer is unknown either way.
+        None if line.len() < NAME_WINDOW => (line, line.len()..line.len()),
+        None => return Line::Other,
+    };
+    match name {
+        b"data" => Line::Data(value),
+        b"event" => Line::Event(value),
+        b"id" => Line::Id(value),
+        b"retry" => Line::Retry(value),
+        _ => Line::Other,
+    }
+}
+
+/// The `retry` rule: ASCII digits only, at least one, read as base-ten
+/// milliseconds. Anything else (a sign, a space, a decimal point, empty) is `None`.
+/// Values past `u64::MAX` saturate rather than overflow.
+pub(crate) fn parse_retry(value: &[u8]) -> Option<Duration> {
+    if value.is_empty() {
+        return None;
+    }
+    let mut ms: u64 = 0;
+    for &b in value {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        ms = ms.saturating_mul(10).saturating_add(u64::from(b - b'0'));
+    }
+    Some(Duration::from_millis(ms))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    macro_rules! line {
+        ($($name:ident: $input:expr => $expect:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                assert_eq!(parse_line($input), $expect);
+            }
+        )*};
+    }
+
+    line! {
+        empty: b"" => Line::Empty;
+        comment_keeps_space: b": hi" => Line::Comment(1..4);
+        comment_empty: b":" => Line::Comment(1..1);
+        data_with_space: b"data: x" => Line::Data(6..7);
+        data_without_space: b"data:x" => Line::Data(5..6);
+        only_one_space_removed: b"data:  x" => Line::Data(6..8);
+        tab_is_not_removed: b"data:\tx" => Line::Data(5..7);
+        data_no_colon: b"data" => Line::Data(4..4);
+        data_colon_only: b"data:" => Line::Data(5..5);
+        event: b"event: add" => Line::Event(7..10);
+        event_no_colon: b"event" => Line::Event(5..5);
+        id: b"id: 1" => Line::Id(4..5);
+        id_no_colon: b"id" => Line::Id(2..2);
+        retry: b"retry: 10" => Line::Retry(7..9);
+        retry_no_colon: b"retry" => Line::Retry(5..5);
+        case_sensitive: b"Data: x" => Line::Other;
+        name_with_space: b"data : x" => Line::Other;
+        long_unknown: b"dataset: x" => Line::Other;
+        long_no_colon: b"datadata" => Line::Other;
+        unknown_short: b"foo" => Line::Other;
+        value_has_colons: b"data: a:b" => Line::Data(6..9);
+    }
+
+    #[test]
+    fn retry_rules() {
+        assert_eq!(parse_retry(b"1500"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_retry(b"0"), Some(Duration::ZERO));
+        assert_eq!(parse_retry(b""), None);
+        assert_eq!(parse_retry(b"+5"), None);
+        assert_eq!(parse_retry(b"-5"), None);
+        assert_eq!(parse_retry(b" 5"), None);
+        assert_eq!(parse_retry(b"5 "), None);
+        assert_eq!(parse_retry(b"1.5"), None);
+        assert_eq!(parse_retry(b"\xd9\xa1"), None); // Arabic-Indic digit one
+        assert_eq!(
+            parse_retry(b"18446744073709551615"),
+            Some(Duration::from_millis(u64::MAX))
+        );
+        assert_eq!(
+            parse_retry(b"99999999999999999999999999"),
+            Some(Duration::from_millis(u64::MAX))
+        );
+    }
+}

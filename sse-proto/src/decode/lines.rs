@@ -1,0 +1,22 @@
+//! Line splitting: CR, LF and CRLF line ends, a CR's LF arriving in the next read,
+//! and the one byte-order mark allowed at the start of a body.
+
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The index of the first CR or LF in `bytes`.
+#[inline]
+pub(crate) fn find_line_end(bytes: &[u8]) -> Option<usize> {
+    memchr::memchr2(b'\n', b'\r', bytes)
+}
+
+/// How many bytes of `first_line` are a leading byte-order mark (0 or 3). Called
+/// on the first complete line of a body only; a BOM anywhere else is content.
+#[inline]
+pub(crate) fn bom_len(first_line: &[u8]) -> usize {
+    if first_line.starts_with(BOM) {
+        BOM.len()
+    } else {
+        0
+    }
+}

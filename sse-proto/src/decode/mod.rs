@@ -1,0 +1,759 @@
+//! The incremental event-stream decoder.
+//!
+//! Bytes go in as they arrive, in any chunking; [`Item`]s come out one per call.
+//! The decoder keeps only the unterminated remainder of the stream (the partial
+//! line, the event being built, the last event ID), never rescans a byte, and
+//! allocates nothing per event: storage grows to the largest event seen and is
+//! then reused.
+
+mod buffer;
+#[cfg(feature = "bytes")]
+mod bytes;
+mod fields;
+mod lines;
+mod utf8;
+
+use core::mem;
+use core::ops::Range;
+use core::time::Duration;
+
+use crate::{DecodeError, Event, Item, Limits};
+use fields::Line;
+
+pub use buffer::{FixedBuf, Storage};
+#[cfg(feature = "bytes")]
+pub use bytes::{BytesEvent, BytesItem, BytesStr};
+
+/// The result of one [`Decoder::decode`] step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decoded<'a> {
+    /// How many bytes of the input this step used. Advance the input by this many
+    /// before the next call; they are never needed again.
+    pub consumed: usize,
+    /// The item the step ended on, or `None` when the input ran out first (the
+    /// decoder kept what it needs of a partial line or event).
+    pub item: Option<Item<'a>>,
+}
+
+/// How an event stream's body ended, from [`Decoder::finish`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StreamEnd {
+    /// The body ended between events: nothing was lost.
+    Clean,
+    /// The body ended inside an event (or inside a line): that unterminated event
+    /// was discarded, as the standard requires. A sign of a cut connection.
+    Truncated,
+}
+
+/// Skipping the rest of an event after a [`DecodeError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Normal,
+    /// Discarding bytes up to and including the next empty line. `mid_line`: bytes
+    /// of the current line were already seen, so its end is not an empty line.
+    Skip { mid_line: bool },
+}
+
+/// Where the text of a found item lies; resolved into `&str` by [`Decoder::view`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Loc {
+    /// In the caller's input of this step.
+    Input(Range<usize>),
+    /// In the decoder's `main` storage.
+    Main(Range<usize>),
+}
+
+/// An item found by [`Decoder::step`], before its text is borrowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Found {
+    /// An event: data at `Loc`, type in `ty`, ID in `id`.
+    Event(Loc),
+    Comment(Loc),
+    Retry(Duration),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Step {
+    consumed: usize,
+    found: Option<Found>,
+}
+
+/// Incremental, resumable, zero-copy decoder for `text/event-stream` bodies.
+///
+/// Implements the WHATWG HTML "parse an event stream" and "interpret an event
+/// stream" algorithms: CRLF, LF and CR line ends (a CRLF split across two reads is
+/// one line end), one leading byte-order mark, lossy UTF-8 (U+FFFD), comments
+/// surfaced as [`Item::Comment`], `id` values with NUL ignored, `retry` only when all
+/// ASCII digits, the last event ID kept across events and reconnects, and an
+/// unterminated final event dropped at [`finish`](Decoder::finish).
+///
+/// `S` is the storage: `Vec<u8>` ([`Decoder::new`], feature `alloc`) or caller memory
+/// ([`Decoder::with_buffer`], no heap).
+///
+/// # Examples
+///
+/// ```
+/// use sse_proto::{Decoder, Item};
+///
+/// let mut decoder = Decoder::new();
+/// let mut seen = Vec::new();
+/// // A CRLF split across two reads, and an event split across them too.
+/// for read in [&b"event: greet\r\ndata: hel"[..], b"lo\r", b"\n\r\n"] {
+///     let mut input = read;
+///     while !input.is_empty() {
+///         let step = decoder.decode(input).expect("within limits");
+///         input = &input[step.consumed..];
+///         if let Some(Item::Event(e)) = step.item {
+///             seen.push((e.event_type().to_string(), e.data().to_string()));
+///         }
+///     }
+/// }
+/// assert_eq!(seen, [("greet".to_string(), "hello".to_string())]);
+/// ```
+#[derive(Debug)]
+pub struct Decoder<S: Storage> {
+    /// The data buffer (`data_len` bytes: each data value plus LF), then the
+    /// partial line (`line_len` bytes), then scratch space for the text of the item
+    /// returned last (valid until the next call).
+    main: S,
+    /// The event type buffer.
+    ty: S,
+    /// The connection's last event ID (what a reconnect sends).
+    id: S,
+    /// The last event ID buffer, when an `id` field was read since the last
+    /// dispatch (`id_set`); otherwise it equals `id` and this storage is stale.
+    id_pending: S,
+    limits: Limits,
+    data_len: usize,
+    line_len: usize,
+    retry: Option<Duration>,
+    mode: Mode,
+    pending_error: Option<DecodeError>,
+    /// The previous line ended with CR: an LF right after it is part of that end.
+    after_cr: bool,
+    /// No line has been completed on this body yet: a BOM may lead.
+    at_start: bool,
+    id_set: bool,
+    /// A `data`, `event` or `id` field was read since the last dispatch.
+    in_block: bool,
+    /// The last step returned an event that borrows `ty`: clear it on the next.
+    clear_ty: bool,
+    #[cfg(feature = "bytes")]
+    bytes_cache: bytes::Cache,
+}
+
+#[cfg(feature = "alloc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
+impl Decoder<alloc::vec::Vec<u8>> {
+    /// A decoder on growable storage with the default [`Limits`]. Its buffers grow
+    /// to the largest line and event seen (within the limits) and are then reused,
+    /// so decoding allocates nothing per event in steady state.
+    pub fn new() -> Self {
+        Decoder::with_storage(
+            alloc::vec::Vec::new(),
+            alloc::vec::Vec::new(),
+            alloc::vec::Vec::new(),
+            alloc::vec::Vec::new(),
+        )
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl Default for Decoder<alloc::vec::Vec<u8>> {
+    fn default() -> Self {
+        Decoder::new()
+    }
+}
+
+impl<'b> Decoder<FixedBuf<'b>> {
+    /// A decoder that stores everything in `buf` and never allocates.
+    ///
+    /// An eighth of `buf` each holds the event type, the last event ID, and the ID
+    /// being read; the remaining five eighths hold the event's data and the partial
+    /// line. A value that does not fit is a [`DecodeError::BufferFull`], after which
+    /// the event is skipped like any over-limit event. The [`Limits`] apply as well.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use sse_proto::{Decoder, Item};
+    ///
+    /// let mut mem = [0u8; 1024];
+    /// let mut decoder = Decoder::with_buffer(&mut mem);
+    /// let step = decoder.decode(b"data: no heap\n\n").unwrap();
+    /// let Some(Item::Event(event)) = step.item else { panic!() };
+    /// assert_eq!(event.data(), "no heap");
+    /// ```
+    pub fn with_buffer(buf: &'b mut [u8]) -> Self {
+        let eighth = buf.len() / 8;
+        let (ty, rest) = buf.split_at_mut(eighth);
+        let (id, rest) = rest.split_at_mut(eighth);
+        let (id_pending, main) = rest.split_at_mut(eighth);
+        Decoder::with_storage(
+            FixedBuf::new(main),
+            FixedBuf::new(ty),
+            FixedBuf::new(id),
+            FixedBuf::new(id_pending),
+        )
+    }
+}
+
+impl<S: Storage> Decoder<S> {
+    fn with_storage(main: S, ty: S, id: S, id_pending: S) -> Self {
+        Decoder {
+            main,
+            ty,
+            id,
+            id_pending,
+            limits: Limits::new(),
+            data_len: 0,
+            line_len: 0,
+            retry: None,
+            mode: Mode::Normal,
+            pending_error: None,
+            after_cr: false,
+            at_start: true,
+            id_set: false,
+            in_block: false,
+            clear_ty: false,
+            #[cfg(feature = "bytes")]
+            bytes_cache: bytes::Cache::default(),
+        }
+    }
+
+    /// Replaces the [`Limits`] (builder style).
+    ///
+    /// ```
+    /// use sse_proto::{Decoder, Limits};
+    ///
+    /// let mut limits = Limits::default();
+    /// limits.max_line_len = 1 << 20;
+    /// let decoder = Decoder::new().with_limits(limits);
+    /// assert_eq!(decoder.limits().max_line_len, 1 << 20);
+    /// ```
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The [`Limits`] in force.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// The connection's last event ID: the ID of the last dispatched block that
+    /// set one (even a block without data), the seeded one, or `""`. This is what a
+    /// client sends as `Last-Event-ID` when it reconnects.
+    pub fn last_event_id(&self) -> &str {
+        // SAFETY: `id` is only written by `push_lossy` after `truncate(0)`, by
+        // `set_last_event_id` from a `&str`, or swapped with `id_pending`, which is
+        // written the same way; each write appends whole valid UTF-8 strings.
+        unsafe { utf8::assume_utf8(self.id.bytes()) }
+    }
+
+    /// Seeds the last event ID, for a client resuming after a restart.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::BufferFull`] when a [`Decoder::with_buffer`] decoder's ID
+    /// storage is too small; the ID is then left unchanged.
+    ///
+    /// ```
+    /// use sse_proto::Decoder;
+    ///
+    /// let mut decoder = Decoder::new();
+    /// decoder.set_last_event_id("41").unwrap();
+    /// let step = decoder.decode(b"data: x\n\n").unwrap();
+    /// let Some(sse_proto::Item::Event(e)) = step.item else { panic!() };
+    /// assert_eq!(e.last_event_id(), "41");
+    /// ```
+    pub fn set_last_event_id(&mut self, id: &str) -> Result<(), DecodeError> {
+        self.id_pending.truncate(0);
+        self.id_pending.try_extend(id.as_bytes()).map_err(full)?;
+        mem::swap(&mut self.id, &mut self.id_pending);
+        self.id_set = false;
+        Ok(())
+    }
+
+    /// The reconnection time from the last valid `retry` field, if any.
+    pub fn retry(&self) -> Option<Duration> {
+        self.retry
+    }
+
+    /// Decodes from `input` up to the next item.
+    ///
+    /// Call it in a loop, advancing `input` by [`Decoded::consumed`] each time, until
+    /// `input` is empty; then wait for the next read. The returned item borrows the
+    /// input or the decoder, until the next call.
+    ///
+    /// An event whose single `data` line lies wholly inside `input` borrows `input`
+    /// without a copy; others borrow the decoder's reused buffer.
+    ///
+    /// # Errors
+    ///
+    /// A [`DecodeError`] when a [`Limits`] value (or a fixed buffer) is exceeded. An
+    /// `Err` consumes nothing: call again with the same input, and the decoder skips
+    /// the rest of the offending event (through the next empty line) and goes on.
+    /// The error always comes before any byte past the point where the limit was
+    /// crossed is consumed, so it is reported at the same stream offset whatever the
+    /// chunking. Incomplete input is never an error.
+    ///
+    /// # Panics
+    ///
+    /// Never.
+    pub fn decode<'a>(&'a mut self, input: &'a [u8]) -> Result<Decoded<'a>, DecodeError> {
+        let step = self.step(input)?;
+        Ok(Decoded {
+            consumed: step.consumed,
+            item: step.found.map(|found| self.view(input, found)),
+        })
+    }
+
+    /// Decodes all of `input`, item by item, as a lending iterator.
+    ///
+    /// ```
+    /// use sse_proto::{Decoder, Item};
+    ///
+    /// let mut decoder = Decoder::new();
+    /// let mut feed = decoder.feed(b": hi\ndata: a\n\ndata: b\n\n");
+    /// let mut out = Vec::new();
+    /// while let Some(item) = feed.next_item() {
+    ///     match item.unwrap() {
+    ///         Item::Event(e) => out.push(e.data().to_string()),
+    ///         Item::Comment(c) => out.push(format!("comment {c:?}")),
+    ///         Item::Retry(_) => {}
+    ///     }
+    /// }
+    /// assert_eq!(out, ["comment \" hi\"", "a", "b"]);
+    /// ```
+    pub fn feed<'d, 'i>(&'d mut self, input: &'i [u8]) -> Feed<'d, 'i, S> {
+        Feed {
+            decoder: self,
+            input,
+        }
+    }
+
+    /// Ends the body: discards an unterminated event (the standard drops it), resets
+    /// the line state for the next body like [`reset`](Decoder::reset), and says
+    /// whether anything was discarded.
+    ///
+    /// ```
+    /// use sse_proto::{Decoder, StreamEnd};
+    ///
+    /// let mut decoder = Decoder::new();
+    /// while decoder.decode(b"data: cut off\n").unwrap().item.is_some() {}
+    /// assert_eq!(decoder.finish(), StreamEnd::Truncated);
+    /// assert_eq!(decoder.finish(), StreamEnd::Clean);
+    /// ```
+    pub fn finish(&mut self) -> StreamEnd {
+        let truncated =
+            self.line_len > 0 || self.in_block || matches!(self.mode, Mode::Skip { .. });
+        self.reset();
+        if truncated {
+            StreamEnd::Truncated
+        } else {
+            StreamEnd::Clean
+        }
+    }
+
+    /// Prepares for a new body (a reconnect): drops the partial line and event and
+    /// any pending error, allows a new BOM, and keeps the last event ID and the
+    /// reconnection time, as the standard requires.
+    pub fn reset(&mut self) {
+        self.discard_block();
+        self.mode = Mode::Normal;
+        self.pending_error = None;
+        self.after_cr = false;
+        self.at_start = true;
+    }
+
+    /// Forgets the event being built and the partial line.
+    fn discard_block(&mut self) {
+        self.main.truncate(0);
+        self.ty.truncate(0);
+        self.data_len = 0;
+        self.line_len = 0;
+        self.id_set = false;
+        self.in_block = false;
+        self.clear_ty = false;
+    }
+
+    /// Enters skip mode after an error found at `at`, before consuming byte `at`.
+    fn fail(&mut self, error: DecodeError, at: usize, mode: Mode) -> Result<Step, DecodeError> {
+        self.discard_block();
+        self.mode = mode;
+        self.after_cr = false;
+        self.at_start = false;
+        if at == 0 {
+            Err(error)
+        } else {
+            self.pending_error = Some(error);
+            Ok(Step {
+                consumed: at,
+                found: None,
+            })
+        }
+    }
+
+    /// Copies a data value still borrowed from the input into `main`.
+    fn materialize(&mut self, input: &[u8], data_in: &mut Option<Range<usize>>) {
+        if let Some(r) = data_in.take() {
+            debug_assert!(self.data_len == 0 && self.main.bytes().is_empty());
+            let kept = self.main.try_extend(&input[r.clone()]).is_ok()
+                && self.main.try_extend(b"\n").is_ok();
+            debug_assert!(kept, "room checked when the data line was read");
+            self.data_len = r.len() + 1;
+        }
+    }
+
+    /// The decoding step behind [`decode`](Decoder::decode): item positions instead
+    /// of borrowed text, so that callers can loop without holding a borrow.
+    fn step(&mut self, input: &[u8]) -> Result<Step, DecodeError> {
+        if let Some(e) = self.pending_error.take() {
+            return Err(e);
+        }
+        if self.clear_ty {
+            self.clear_ty = false;
+            self.ty.truncate(0);
+        }
+        // Drop the scratch text of the item returned last.
+        self.main.truncate(self.data_len + self.line_len);
+
+        let mut pos = 0;
+        // A single data value that lies in `input`: borrowed, copied only if the
+        // step ends before the event does.
+        let mut data_in: Option<Range<usize>> = None;
+        while pos < input.len() {
+            if self.after_cr {
+                self.after_cr = false;
+                if input[pos] == b'\n' {
+                    pos += 1;
+                    continue;
+                }
+            }
+            let rest = &input[pos..];
+            let found_end = lines::find_line_end(rest);
+
+            if let Mode::Skip { mid_line } = self.mode {
+                match found_end {
+                    None => {
+                        self.mode = Mode::Skip { mid_line: true };
+                        pos = input.len();
+                    }
+                    Some(i) => {
+                        self.after_cr = rest[i] == b'\r';
+                        pos += i + 1;
+                        self.mode = if i == 0 && !mid_line {
+                            Mode::Normal
+                        } else {
+                            Mode::Skip { mid_line: false }
+                        };
+                    }
+                }
+                continue;
+            }
+
+            let seg_len = found_end.unwrap_or(rest.len());
+            // Line limits, checked before a byte past them is consumed. A complete
+            // line read straight from `input` needs no room in `main`.
+            let stores = found_end.is_none() || self.line_len > 0;
+            let max_line = self.limits.max_line_len;
+            let room = if stores {
+                let pending = data_in.as_ref().map_or(0, |r| r.len() + 1);
+                self.main.capacity().saturating_sub(self.data_len + pending)
+            } else {
+                usize::MAX
+            };
+            if self.line_len.saturating_add(seg_len) > max_line.min(room) {
+                let (error, allowed) = if max_line <= room {
+                    (DecodeError::LineTooLong { limit: max_line }, max_line)
+                } else {
+                    let capacity = self.main.capacity();
+                    (DecodeError::BufferFull { capacity }, room)
+                };
+                let at = pos + allowed.saturating_sub(self.line_len);
+                return self.fail(error, at, Mode::Skip { mid_line: allowed > 0 });
+            }
+
+            let Some(i) = found_end else {
+                // A partial line: keep it, after moving borrowed data out of the way
+                // (the partial line follows the data in `main`).
+                self.materialize(input, &mut data_in);
+                let kept = self.main.try_extend(rest).is_ok();
+                debug_assert!(kept, "room checked above");
+                self.line_len += rest.len();
+                pos = input.len();
+                continue;
+            };
+
+            let eol = pos + i;
+            let line_start = pos;
+            pos = eol + 1;
+            self.after_cr = input[eol] == b'\r';
+
+            // Where the complete line lies.
+            let stored = self.line_len > 0;
+            if stored {
+                let kept = self.main.try_extend(&input[line_start..eol]).is_ok();
+                debug_assert!(kept, "room checked above");
+            }
+            let line: &[u8] = if stored {
+                &self.main.bytes()[self.data_len..]
+            } else {
+                &input[line_start..eol]
+            };
+            let bom = if self.at_start {
+                self.at_start = false;
+                lines::bom_len(line)
+            } else {
+                0
+            };
+            let parsed = fields::parse_line(&line[bom..]);
+            let base = if stored { self.data_len + bom } else { line_start + bom };
+            let abs = |r: Range<usize>| base + r.start..base + r.end;
+            // From here on a stored line is used up; `main` is cut back to the data
+            // buffer below (or at the next step, when its text is returned).
+            self.line_len = 0;
+
+            match parsed {
+                Line::Empty => {
+                    self.main.truncate(self.data_len);
+                    match self.dispatch(input, &mut data_in) {
+                        Ok(None) => {}
+                        Ok(Some(found)) => {
+                            return Ok(Step {
+                                consumed: pos,
+                                found: Some(found),
+                            })
+                        }
+                        // Fail before the empty line, so skip mode ends right on it.
+                        Err(error) => {
+                            return self.fail(error, line_start, Mode::Skip { mid_line: false })
+                        }
+                    }
+                }
+                Line::Comment(r) => {
+                    let r = abs(r);
+                    let loc = if stored {
+                        self.text_in_main(r)
+                    } else {
+                        self.materialize(input, &mut data_in);
+                        self.text_in_input(input, r)
+                    };
+                    return match loc {
+                        Ok(loc) => Ok(Step {
+                            consumed: pos,
+                            found: Some(Found::Comment(loc)),
+                        }),
+                        Err(error) => self.fail(error, eol, Mode::Skip { mid_line: true }),
+                    };
+                }
+                Line::Data(r) => {
+                    let r = abs(r);
+                    self.in_block = true;
+                    let buffered = self.data_len + data_in.as_ref().map_or(0, |d| d.len() + 1);
+                    let new_len = buffered.saturating_add(r.len() + 1);
+                    if new_len > self.limits.max_event_len {
+                        let limit = self.limits.max_event_len;
+                        return self.fail(DecodeError::EventTooLarge { limit }, eol, Mode::Skip { mid_line: true });
+                    }
+                    if new_len > self.main.capacity() {
+                        let capacity = self.main.capacity();
+                        return self.fail(DecodeError::BufferFull { capacity }, eol, Mode::Skip { mid_line: true });
+                    }
+                    if stored {
+                        // The value sits right after the data buffer: slide it down.
+                        let len = r.len();
+                        self.main.bytes_mut().copy_within(r, self.data_len);
+                        self.main.truncate(self.data_len + len);
+                        // The line held at least `data` (4 bytes) more than its value.
+                        let kept = self.main.try_extend(b"\n").is_ok();
+                        debug_assert!(kept, "a stored line frees room for its LF");
+                    } else if self.data_len == 0 && data_in.is_none() {
+                        data_in = Some(r);
+                    } else {
+                        self.materialize(input, &mut data_in);
+                        let kept = self.main.try_extend(&input[r]).is_ok()
+                            && self.main.try_extend(b"\n").is_ok();
+                        debug_assert!(kept, "room checked above (new_len)");
+                    }
+                    if data_in.is_none() {
+                        self.data_len = new_len;
+                    }
+                }
+                Line::Event(r) => {
+                    self.in_block = true;
+                    let r = abs(r);
+                    self.ty.truncate(0);
+                    let value = if stored { &self.main.bytes()[r] } else { &input[r] };
+                    let result = utf8::push_lossy(&mut self.ty, value);
+                    self.main.truncate(self.data_len);
+                    if let Err(f) = result {
+                        return self.fail(full(f), eol, Mode::Skip { mid_line: true });
+                    }
+                }
+                Line::Id(r) => {
+                    self.in_block = true;
+                    let r = abs(r);
+                    let value = if stored { &self.main.bytes()[r] } else { &input[r] };
+                    // An ID with NUL is ignored (it could not be sent back in a header).
+                    let result = if memchr::memchr(0, value).is_none() {
+                        self.id_pending.truncate(0);
+                        self.id_set = true;
+                        utf8::push_lossy(&mut self.id_pending, value)
+                    } else {
+                        Ok(())
+                    };
+                    self.main.truncate(self.data_len);
+                    if let Err(f) = result {
+                        return self.fail(full(f), eol, Mode::Skip { mid_line: true });
+                    }
+                }
+                Line::Retry(r) => {
+                    let r = abs(r);
+                    let value = if stored { &self.main.bytes()[r] } else { &input[r] };
+                    let retry = fields::parse_retry(value);
+                    self.main.truncate(self.data_len);
+                    if let Some(d) = retry {
+                        self.retry = Some(d);
+                        self.materialize(input, &mut data_in);
+                        return Ok(Step {
+                            consumed: pos,
+                            found: Some(Found::Retry(d)),
+                        });
+                    }
+                }
+                Line::Other => self.main.truncate(self.data_len),
+            }
+        }
+        self.materialize(input, &mut data_in);
+        Ok(Step {
+            consumed: pos,
+            found: None,
+        })
+    }
+
+    /// The empty line: commit the last event ID, then deliver the event if it has
+    /// data.
+    ///
+    /// # Errors
+    ///
+    /// Only a fixed buffer too small for the U+FFFD expansion of invalid data.
+    fn dispatch(
+        &mut self,
+        input: &[u8],
+        data_in: &mut Option<Range<usize>>,
+    ) -> Result<Option<Found>, DecodeError> {
+        self.in_block = false;
+        if self.id_set {
+            mem::swap(&mut self.id, &mut self.id_pending);
+            self.id_set = false;
+        }
+        let loc = match data_in.take() {
+            Some(r) => self.text_in_input(input, r),
+            None if self.data_len > 0 => {
+                let end = self.data_len - 1; // without the final LF
+                self.data_len = 0;
+                self.text_in_main(0..end)
+            }
+            None => {
+                self.ty.truncate(0);
+                return Ok(None);
+            }
+        };
+        let loc = loc?;
+        self.clear_ty = true;
+        Ok(Some(Found::Event(loc)))
+    }
+
+    /// `input[r]` as text: borrowed when valid UTF-8, else a lossy copy in `main`.
+    fn text_in_input(&mut self, input: &[u8], r: Range<usize>) -> Result<Loc, DecodeError> {
+        let bytes = &input[r.clone()];
+        if core::str::from_utf8(bytes).is_ok() {
+            return Ok(Loc::Input(r));
+        }
+        let start = self.main.bytes().len();
+        utf8::push_lossy(&mut self.main, bytes).map_err(full)?;
+        Ok(Loc::Main(start..self.main.bytes().len()))
+    }
+
+    /// `main[r]` as text: in place when valid UTF-8, else a lossy copy after it.
+    fn text_in_main(&mut self, r: Range<usize>) -> Result<Loc, DecodeError> {
+        if core::str::from_utf8(&self.main.bytes()[r.clone()]).is_ok() {
+            return Ok(Loc::Main(r));
+        }
+        let start = self.main.bytes().len();
+        utf8::push_lossy_within(&mut self.main, r).map_err(full)?;
+        Ok(Loc::Main(start..self.main.bytes().len()))
+    }
+
+    /// Borrows the text of an item found by [`step`](Decoder::step) on `input`.
+    fn view<'a>(&'a self, input: &'a [u8], found: Found) -> Item<'a> {
+        let text = |loc: Loc| {
+            let bytes = match loc {
+                Loc::Input(r) => &input[r],
+                Loc::Main(r) => &self.main.bytes()[r],
+            };
+            // SAFETY: every `Loc` comes from `text_in_input` / `text_in_main`, which
+            // return a range only after `from_utf8` accepted exactly those bytes or
+            // after `push_lossy*` wrote valid UTF-8 there; nothing writes to `input`
+            // or `main` between `step` and `view`.
+            unsafe { utf8::assume_utf8(bytes) }
+        };
+        match found {
+            Found::Event(loc) => Item::Event(Event::new(
+                // SAFETY: `ty` is only written by `push_lossy` after `truncate(0)`,
+                // which appends whole valid UTF-8 strings.
+                unsafe { utf8::assume_utf8(self.ty.bytes()) },
+                text(loc),
+                self.last_event_id(),
+            )),
+            Found::Comment(loc) => Item::Comment(text(loc)),
+            Found::Retry(d) => Item::Retry(d),
+        }
+    }
+}
+
+/// A fixed buffer overflowed.
+fn full(f: buffer::sealed::Full) -> DecodeError {
+    DecodeError::BufferFull {
+        capacity: f.capacity,
+    }
+}
+
+/// Decodes one input item by item; made by [`Decoder::feed`].
+///
+/// A lending iterator: each item borrows the feed until the next call, so it is
+/// used with `while let`, not `for`.
+#[derive(Debug)]
+pub struct Feed<'d, 'i, S: Storage> {
+    decoder: &'d mut Decoder<S>,
+    input: &'i [u8],
+}
+
+impl<S: Storage> Feed<'_, '_, S> {
+    /// The next item, `None` once the input is used up, or the error of an
+    /// over-limit event (the next call goes on after that event).
+    pub fn next_item(&mut self) -> Option<Result<Item<'_>, DecodeError>> {
+        loop {
+            if self.input.is_empty() {
+                return None;
+            }
+            let input = self.input;
+            match self.decoder.step(input) {
+                Err(e) => return Some(Err(e)),
+                Ok(step) => {
+                    self.input = &input[step.consumed..];
+                    if let Some(found) = step.found {
+                        return Some(Ok(self.decoder.view(input, found)));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The bytes of the input not yet decoded.
+    pub fn remaining(&self) -> &[u8] {
+        self.input
+    }
+}
