@@ -9,6 +9,7 @@
 //! # Example: decoding a stream
 //!
 //! ```
+//! # #[cfg(feature = "alloc")] {
 //! use sse_proto::{Decoder, Item};
 //!
 //! let mut decoder = Decoder::new();
@@ -29,6 +30,7 @@
 //! }
 //! assert_eq!(events, [("hello".into(), "1".into()), ("bye".into(), "1".into())]);
 //! assert_eq!(decoder.last_event_id(), "1"); // send as Last-Event-ID on reconnect
+//! # }
 //! ```
 //!
 //! # Crate features
@@ -76,12 +78,12 @@ mod time;
 #[cfg(test)]
 mod tests;
 
-pub use decode::{Decoded, Decoder, Feed, FixedBuf, Storage, StreamEnd};
 #[cfg(feature = "bytes")]
 pub use decode::{BytesEvent, BytesItem, BytesStr};
+pub use decode::{Decoded, Decoder, Feed, FixedBuf, Storage, StreamEnd};
 pub use error::DecodeError;
+pub use event::{Event, Item};
 #[cfg(feature = "alloc")]
 pub use event::{EventOwned, ItemOwned};
-pub use event::{Event, Item};
 pub use limits::Limits;
 pub use time::Instant;
