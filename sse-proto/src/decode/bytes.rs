@@ -150,9 +150,10 @@ impl<S: Storage> Decoder<S> {
 
     fn bytes_item(&mut self, chunk: &Bytes, found: Found) -> BytesItem {
         match found {
-            Found::Event(loc) => {
-                let data = self.bytes_text(chunk, loc);
-                let event_type = shared(&mut self.bytes_cache.ty, self.ty.bytes(), "message");
+            Found::Event { data, typed } => {
+                let data = self.bytes_text(chunk, data);
+                let ty = if typed { self.ty.bytes() } else { &[] };
+                let event_type = shared(&mut self.bytes_cache.ty, ty, "message");
                 let last_event_id = shared(&mut self.bytes_cache.id, self.id.bytes(), "");
                 BytesItem::Event(BytesEvent {
                     event_type,

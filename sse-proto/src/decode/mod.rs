@@ -68,8 +68,11 @@ enum Loc {
 /// An item found by [`Decoder::step`], before its text is borrowed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Found {
-    /// An event: data at `Loc`, type in `ty`, ID in `id`.
-    Event(Loc),
+    /// An event: data at `data`, type in `ty` when `typed` (else empty), ID in `id`.
+    Event {
+        data: Loc,
+        typed: bool,
+    },
     Comment(Loc),
     Retry(Duration),
 }
@@ -140,8 +143,10 @@ pub struct Decoder<S: Storage> {
     id_set: bool,
     /// A `data`, `event` or `id` field was read since the last dispatch.
     in_block: bool,
-    /// The last step returned an event that borrows `ty`: clear it on the next.
-    clear_ty: bool,
+    /// `ty` holds the event type of the block being read. When false the type is
+    /// empty, and `ty` keeps the last value only so that a repeated type (the
+    /// common case) is recognised without validating and copying it again.
+    ty_set: bool,
     #[cfg(feature = "bytes")]
     bytes_cache: bytes::Cache,
 }
@@ -219,7 +224,7 @@ impl<S: Storage> Decoder<S> {
             at_start: true,
             id_set: false,
             in_block: false,
-            clear_ty: false,
+            ty_set: false,
             #[cfg(feature = "bytes")]
             bytes_cache: bytes::Cache::default(),
         }
@@ -378,12 +383,11 @@ impl<S: Storage> Decoder<S> {
     /// Forgets the event being built and the partial line.
     fn discard_block(&mut self) {
         self.main.truncate(0);
-        self.ty.truncate(0);
+        self.ty_set = false;
         self.data_len = 0;
         self.line_len = 0;
         self.id_set = false;
         self.in_block = false;
-        self.clear_ty = false;
     }
 
     /// Enters skip mode after an error found at `at`, before consuming byte `at`.
@@ -419,10 +423,6 @@ impl<S: Storage> Decoder<S> {
     fn step(&mut self, input: &[u8]) -> Result<Step, DecodeError> {
         if let Some(e) = self.pending_error.take() {
             return Err(e);
-        }
-        if self.clear_ty {
-            self.clear_ty = false;
-            self.ty.truncate(0);
         }
         // Drop the scratch text of the item returned last.
         self.main.truncate(self.data_len + self.line_len);
@@ -610,13 +610,19 @@ impl<S: Storage> Decoder<S> {
                 Line::Event(r) => {
                     self.in_block = true;
                     let r = abs(r);
-                    self.ty.truncate(0);
                     let value = if stored {
                         &self.main.bytes()[r]
                     } else {
                         &input[r]
                     };
-                    let result = utf8::push_lossy(&mut self.ty, value);
+                    // `ty` is valid UTF-8, so equal bytes need no check or copy.
+                    let result = if self.ty.bytes() == value {
+                        Ok(())
+                    } else {
+                        self.ty.truncate(0);
+                        utf8::push_lossy(&mut self.ty, value)
+                    };
+                    self.ty_set = true;
                     self.main.truncate(self.data_len);
                     if let Err(f) = result {
                         return self.fail(full(f), eol, Mode::Skip { mid_line: true });
@@ -695,19 +701,30 @@ impl<S: Storage> Decoder<S> {
                 self.text_in_main(0..end)
             }
             None => {
-                self.ty.truncate(0);
+                self.ty_set = false;
                 return Ok(None);
             }
         };
-        let loc = loc?;
-        self.clear_ty = true;
-        Ok(Some(Found::Event(loc)))
+        let data = loc?;
+        // The next block starts without a type; `ty` keeps its bytes (valid until
+        // the next step) for this event and for recognising a repeat.
+        let typed = mem::replace(&mut self.ty_set, false);
+        Ok(Some(Found::Event { data, typed }))
+    }
+
+    /// The bytes of a dispatched event's type: `ty`, or empty when untyped.
+    fn event_type(&self, typed: bool) -> &[u8] {
+        if typed {
+            self.ty.bytes()
+        } else {
+            &[]
+        }
     }
 
     /// `input[r]` as text: borrowed when valid UTF-8, else a lossy copy in `main`.
     fn text_in_input(&mut self, input: &[u8], r: Range<usize>) -> Result<Loc, DecodeError> {
         let bytes = &input[r.clone()];
-        if core::str::from_utf8(bytes).is_ok() {
+        if utf8::is_valid(bytes) {
             return Ok(Loc::Input(r));
         }
         let start = self.main.bytes().len();
@@ -717,7 +734,7 @@ impl<S: Storage> Decoder<S> {
 
     /// `main[r]` as text: in place when valid UTF-8, else a lossy copy after it.
     fn text_in_main(&mut self, r: Range<usize>) -> Result<Loc, DecodeError> {
-        if core::str::from_utf8(&self.main.bytes()[r.clone()]).is_ok() {
+        if utf8::is_valid(&self.main.bytes()[r.clone()]) {
             return Ok(Loc::Main(r));
         }
         let start = self.main.bytes().len();
@@ -739,11 +756,11 @@ impl<S: Storage> Decoder<S> {
             unsafe { utf8::assume_utf8(bytes) }
         };
         match found {
-            Found::Event(loc) => Item::Event(Event::new(
+            Found::Event { data, typed } => Item::Event(Event::new(
                 // SAFETY: `ty` is only written by `push_lossy` after `truncate(0)`,
                 // which appends whole valid UTF-8 strings.
-                unsafe { utf8::assume_utf8(self.ty.bytes()) },
-                text(loc),
+                unsafe { utf8::assume_utf8(self.event_type(typed)) },
+                text(data),
                 self.last_event_id(),
             )),
             Found::Comment(loc) => Item::Comment(text(loc)),

@@ -11,9 +11,19 @@ use core::ops::Range;
 
 const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
 
+/// Whether `bytes` is valid UTF-8, with a fast path for ASCII (most event
+/// streams: JSON usually escapes non-ASCII).
+#[inline]
+pub(crate) fn is_valid(bytes: &[u8]) -> bool {
+    bytes.is_ascii() || core::str::from_utf8(bytes).is_ok()
+}
+
 /// Splits `src` into its leading valid part and the invalid sequence after it:
 /// `(valid_len, invalid_len)`, with `invalid_len == 0` when all of `src` is valid.
 fn next_chunk(src: &[u8]) -> (usize, usize) {
+    if src.is_ascii() {
+        return (src.len(), 0);
+    }
     match core::str::from_utf8(src) {
         Ok(_) => (src.len(), 0),
         Err(e) => {
