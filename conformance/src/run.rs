@@ -1,0 +1,323 @@
+//! Running a body through [`sse_proto::Decoder`] in a given chunking, and checking
+//! a [`DecodeCase`] in every chunking.
+
+use std::fmt;
+
+use sse_proto::{DecodeError, Decoder, Limits};
+
+use crate::{DecodeCase, Record};
+
+/// The records of one decoding run and the state left after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeRun {
+    /// Items and errors in stream order.
+    pub records: Vec<Record>,
+    /// [`Decoder::last_event_id`] after the whole input and
+    /// [`Decoder::finish`].
+    pub last_event_id: String,
+}
+
+/// Why a run could not be completed (a decoder or caller bug, not a mismatch).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RunError {
+    /// `splits` is not ascending or points past the input.
+    BadSplits {
+        /// The offending split offset.
+        split: usize,
+    },
+    /// The decoder made no progress: three calls in a row consumed nothing and
+    /// returned no item.
+    Stalled {
+        /// The stream offset it stopped at.
+        offset: usize,
+    },
+    /// The decoder said it consumed more bytes than it was given.
+    Overrun {
+        /// The stream offset of the call.
+        offset: usize,
+        /// What it claimed to consume.
+        consumed: usize,
+        /// What it was given.
+        given: usize,
+    },
+    /// A [`DecodeError`] variant this crate cannot express as a [`Record`].
+    UnknownError(DecodeError),
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::BadSplits { split } => {
+                write!(f, "split offset {split} out of order or range")
+            }
+            RunError::Stalled { offset } => write!(f, "decoder stalled at offset {offset}"),
+            RunError::Overrun {
+                offset,
+                consumed,
+                given,
+            } => write!(
+                f,
+                "decoder consumed {consumed} of {given} bytes at offset {offset}"
+            ),
+            RunError::UnknownError(e) => write!(f, "unknown decoder error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// Decodes `input` read in chunks that end at the offsets `splits` (ascending;
+/// the last chunk runs to the end), with `limits`, then calls
+/// [`Decoder::finish`]. After an `Err` the same remaining input is passed again,
+/// as the decoder requires; the error is recorded where it occurred.
+///
+/// # Errors
+///
+/// [`RunError`] when `splits` is malformed or the decoder misbehaves (no
+/// progress, or claims more bytes than given).
+///
+/// ```
+/// use sse_conformance::{run_decode, Record};
+/// use sse_proto::Limits;
+///
+/// let run = run_decode(b"id: 1\ndata: a\r\n\r\n", &[15], Limits::default()).unwrap();
+/// assert_eq!(run.records, [Record::Event {
+///     event: "message".into(),
+///     data: "a".into(),
+///     id: "1".into(),
+/// }]);
+/// assert_eq!(run.last_event_id, "1");
+/// ```
+pub fn run_decode(input: &[u8], splits: &[usize], limits: Limits) -> Result<DecodeRun, RunError> {
+    let mut decoder = Decoder::new().with_limits(limits);
+    let mut records = Vec::new();
+    let mut start = 0;
+    for end in splits.iter().copied().chain([input.len()]) {
+        let chunk = input
+            .get(start..end)
+            .ok_or(RunError::BadSplits { split: end })?;
+        let mut offset = start;
+        let mut rest = chunk;
+        let mut idle = 0;
+        while !rest.is_empty() {
+            let consumed = match decoder.decode(rest) {
+                Ok(step) => {
+                    if let Some(item) = &step.item {
+                        records.push(Record::from(item));
+                        idle = 0;
+                    }
+                    step.consumed
+                }
+                Err(e) => {
+                    records.push(Record::from_error(&e).ok_or(RunError::UnknownError(e))?);
+                    0
+                }
+            };
+            if consumed == 0 {
+                idle += 1;
+                if idle >= 3 {
+                    return Err(RunError::Stalled { offset });
+                }
+            } else {
+                idle = 0;
+            }
+            rest = rest.get(consumed..).ok_or(RunError::Overrun {
+                offset,
+                consumed,
+                given: rest.len(),
+            })?;
+            offset += consumed;
+        }
+        start = end;
+    }
+    decoder.finish();
+    Ok(DecodeRun {
+        records,
+        last_event_id: decoder.last_event_id().to_owned(),
+    })
+}
+
+/// One way of cutting an input into reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chunking {
+    /// A short description, e.g. `split at 5` or `byte by byte`.
+    pub label: String,
+    /// Where the reads end (ascending; the last read runs to the end).
+    pub splits: Vec<usize>,
+}
+
+/// How many random chunkings [`chunkings`] adds.
+pub const RANDOM_CHUNKINGS: usize = 8;
+
+/// The chunkings every case is checked in, for an input of `len` bytes: whole;
+/// two reads split at every offset `1..len`; byte by byte; and
+/// [`RANDOM_CHUNKINGS`] random chunkings (reads of 1 to 8 bytes) drawn from a
+/// xorshift generator with a fixed seed, so every run checks the same ones.
+///
+/// ```
+/// let c = sse_conformance::chunkings(3);
+/// assert_eq!(c[0].splits, Vec::<usize>::new());
+/// assert_eq!(c[1].splits, [1]);
+/// assert_eq!(c[2].splits, [2]);
+/// assert_eq!(c[3].splits, [1, 2]);
+/// ```
+pub fn chunkings(len: usize) -> Vec<Chunking> {
+    let mut out = Vec::with_capacity(len + 2 + RANDOM_CHUNKINGS);
+    out.push(Chunking {
+        label: "whole".into(),
+        splits: Vec::new(),
+    });
+    for k in 1..len {
+        out.push(Chunking {
+            label: format!("split at {k}"),
+            splits: vec![k],
+        });
+    }
+    out.push(Chunking {
+        label: "byte by byte".into(),
+        splits: (1..len).collect(),
+    });
+    let mut rng = XorShift(0x2545_F491_4F6C_DD1D ^ len as u64);
+    for i in 0..RANDOM_CHUNKINGS {
+        let mut splits = Vec::new();
+        let mut at = 0;
+        loop {
+            at += 1 + (rng.next() % 8) as usize;
+            if at >= len {
+                break;
+            }
+            splits.push(at);
+        }
+        out.push(Chunking {
+            label: format!("random #{i} {splits:?}"),
+            splits,
+        });
+    }
+    out
+}
+
+/// xorshift64 (Marsaglia): enough to vary chunk sizes reproducibly.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+}
+
+/// A case whose decoding differs from its expectation in some chunkings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseFailure {
+    /// The case's test name.
+    pub test: String,
+    /// The input bytes, escaped.
+    pub input: String,
+    /// The expected records, one JSON line each.
+    pub expected: Vec<String>,
+    /// The expected last event ID, when the case checks it.
+    pub expected_last_event_id: Option<String>,
+    /// How many chunkings were tried.
+    pub tried: usize,
+    /// The chunkings that failed (label, what they gave); at most
+    /// [`CaseFailure::SHOWN`] are kept.
+    pub failures: Vec<(String, String)>,
+    /// How many chunkings failed in all.
+    pub failed: usize,
+}
+
+impl CaseFailure {
+    /// How many failing chunkings a failure report keeps.
+    pub const SHOWN: usize = 4;
+}
+
+impl fmt::Display for CaseFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{}: {} of {} chunkings fail",
+            self.test, self.failed, self.tried
+        )?;
+        writeln!(f, "input: b\"{}\"", self.input)?;
+        writeln!(f, "expected:")?;
+        for line in &self.expected {
+            writeln!(f, "  {line}")?;
+        }
+        if let Some(id) = &self.expected_last_event_id {
+            writeln!(f, "  last_event_id {id:?}")?;
+        }
+        for (label, got) in &self.failures {
+            writeln!(f, "got ({label}):")?;
+            writeln!(f, "{got}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CaseFailure {}
+
+/// Checks `case` in every chunking of [`chunkings`]: the records (errors
+/// included, at their positions) and, when given, the last event ID must match.
+///
+/// # Errors
+///
+/// A [`CaseFailure`] describing the mismatching chunkings.
+pub fn check_decode_case(case: &DecodeCase) -> Result<(), Box<CaseFailure>> {
+    let all = chunkings(case.input.len());
+    let mut failures = Vec::new();
+    let mut failed = 0;
+    for chunking in &all {
+        let got = match run_decode(&case.input, &chunking.splits, case.limits) {
+            Ok(run) => {
+                let id_ok = case
+                    .last_event_id
+                    .as_ref()
+                    .map_or(true, |id| *id == run.last_event_id);
+                if run.records == case.expect && id_ok {
+                    continue;
+                }
+                let mut text: Vec<String> = run.records.iter().map(|r| format!("  {r}")).collect();
+                text.push(format!("  last_event_id {:?}", run.last_event_id));
+                text.join("\n")
+            }
+            Err(e) => format!("  run failed: {e}"),
+        };
+        failed += 1;
+        if failures.len() < CaseFailure::SHOWN {
+            failures.push((chunking.label.clone(), got));
+        }
+    }
+    if failed == 0 {
+        return Ok(());
+    }
+    Err(Box::new(CaseFailure {
+        test: case.test_name(),
+        input: case.input.escape_ascii().to_string(),
+        expected: case.expect.iter().map(Record::to_json).collect(),
+        expected_last_event_id: case.last_event_id.clone(),
+        tried: all.len(),
+        failures,
+        failed,
+    }))
+}
+
+/// Loads `vectors/decode/<file>.json`, finds the case `name` and checks it with
+/// [`check_decode_case`]; what the generated tests call.
+///
+/// # Panics
+///
+/// When the case cannot be loaded or fails, with the failure report.
+pub fn assert_decode_case(file: &str, name: &str) {
+    let case = match crate::decode_case(file, name) {
+        Ok(case) => case,
+        Err(e) => panic!("{e}"),
+    };
+    if let Err(failure) = check_decode_case(&case) {
+        panic!("{failure}");
+    }
+}
