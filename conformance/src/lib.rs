@@ -29,8 +29,8 @@ mod vector;
 pub use record::{error_json, item_json, ErrorKind, Record};
 pub use rules::RULES;
 pub use run::{
-    assert_decode_case, check_decode_case, chunkings, run_decode, CaseFailure, Chunking, DecodeRun,
-    RunError, RANDOM_CHUNKINGS,
+    assert_decode_case, check_decode_case, chunkings, run_decode, run_decode_with, CaseFailure,
+    Chunking, DecodeRun, RunError, FIXED_BUFFER_LEN, RANDOM_CHUNKINGS,
 };
 pub use vector::{
     decode_case, load_decode_file, load_decode_vectors, vectors_dir, DecodeCase, LoadError,

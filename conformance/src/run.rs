@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use sse_proto::{DecodeError, Decoder, Limits};
+use sse_proto::{DecodeError, Decoder, Limits, Storage};
 
 use crate::{DecodeCase, Record};
 
@@ -90,7 +90,29 @@ impl std::error::Error for RunError {}
 /// assert_eq!(run.last_event_id, "1");
 /// ```
 pub fn run_decode(input: &[u8], splits: &[usize], limits: Limits) -> Result<DecodeRun, RunError> {
-    let mut decoder = Decoder::new().with_limits(limits);
+    run_decode_with(Decoder::new().with_limits(limits), input, splits)
+}
+
+/// [`run_decode`] on a decoder the caller made, e.g. one on a fixed buffer
+/// ([`Decoder::with_buffer`]) or with a preset last event ID.
+///
+/// # Errors
+///
+/// As [`run_decode`].
+///
+/// ```
+/// use sse_conformance::{run_decode_with, Record};
+/// use sse_proto::Decoder;
+///
+/// let mut mem = vec![0u8; 4096];
+/// let run = run_decode_with(Decoder::with_buffer(&mut mem), b": hi\r", &[]).unwrap();
+/// assert_eq!(run.records, [Record::Comment { text: " hi".into() }]);
+/// ```
+pub fn run_decode_with<S: Storage>(
+    mut decoder: Decoder<S>,
+    input: &[u8],
+    splits: &[usize],
+) -> Result<DecodeRun, RunError> {
     let mut records = Vec::new();
     let mut start = 0;
     for end in splits.iter().copied().chain([input.len()]) {
@@ -222,12 +244,12 @@ pub struct CaseFailure {
     pub expected: Vec<String>,
     /// The expected last event ID, when the case checks it.
     pub expected_last_event_id: Option<String>,
-    /// How many chunkings were tried.
+    /// How many runs were tried (chunkings times storages).
     pub tried: usize,
-    /// The chunkings that failed (label, what they gave); at most
+    /// The runs that failed (chunking and storage, what they gave); at most
     /// [`CaseFailure::SHOWN`] are kept.
     pub failures: Vec<(String, String)>,
-    /// How many chunkings failed in all.
+    /// How many runs failed in all.
     pub failed: usize,
 }
 
@@ -240,7 +262,7 @@ impl fmt::Display for CaseFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "{}: {} of {} chunkings fail",
+            "{}: {} of {} runs fail",
             self.test, self.failed, self.tried
         )?;
         writeln!(f, "input: b\"{}\"", self.input)?;
@@ -261,18 +283,33 @@ impl fmt::Display for CaseFailure {
 
 impl std::error::Error for CaseFailure {}
 
-/// Checks `case` in every chunking of [`chunkings`]: the records (errors
-/// included, at their positions) and, when given, the last event ID must match.
+/// The size of the fixed buffer [`check_decode_case`] also runs every case on
+/// (64 KiB: far more than any vector needs, so it never reports `buffer_full`).
+pub const FIXED_BUFFER_LEN: usize = 64 * 1024;
+
+/// Checks `case` in every chunking of [`chunkings`], each on both storages (a
+/// growable [`Decoder::new`] and a [`FIXED_BUFFER_LEN`]-byte
+/// [`Decoder::with_buffer`]): the records (errors included, at their positions)
+/// and, when given, the last event ID must match.
 ///
 /// # Errors
 ///
 /// A [`CaseFailure`] describing the mismatching chunkings.
 pub fn check_decode_case(case: &DecodeCase) -> Result<(), Box<CaseFailure>> {
     let all = chunkings(case.input.len());
+    let mut mem = vec![0u8; FIXED_BUFFER_LEN];
     let mut failures = Vec::new();
     let mut failed = 0;
-    for chunking in &all {
-        let got = match run_decode(&case.input, &chunking.splits, case.limits) {
+    let runs = all.iter().flat_map(|c| [(c, false), (c, true)]);
+    let tried = all.len() * 2;
+    for (chunking, fixed) in runs {
+        let result = if fixed {
+            let decoder = Decoder::with_buffer(&mut mem).with_limits(case.limits);
+            run_decode_with(decoder, &case.input, &chunking.splits)
+        } else {
+            run_decode(&case.input, &chunking.splits, case.limits)
+        };
+        let got = match result {
             Ok(run) => {
                 let id_ok = case
                     .last_event_id
@@ -289,7 +326,8 @@ pub fn check_decode_case(case: &DecodeCase) -> Result<(), Box<CaseFailure>> {
         };
         failed += 1;
         if failures.len() < CaseFailure::SHOWN {
-            failures.push((chunking.label.clone(), got));
+            let storage = if fixed { "fixed buffer" } else { "Vec" };
+            failures.push((format!("{}, {storage}", chunking.label), got));
         }
     }
     if failed == 0 {
@@ -300,7 +338,7 @@ pub fn check_decode_case(case: &DecodeCase) -> Result<(), Box<CaseFailure>> {
         input: case.input.escape_ascii().to_string(),
         expected: case.expect.iter().map(Record::to_json).collect(),
         expected_last_event_id: case.last_event_id.clone(),
-        tried: all.len(),
+        tried,
         failures,
         failed,
     }))
