@@ -32,3 +32,19 @@ pub(crate) fn test_name(kind: &str, file_stem: &str, case: &str) -> String {
         ident_part(case)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_identifiers() {
+        assert_eq!(ident_part("BOM then CRLF: event!"), "bom_then_crlf_event");
+        assert_eq!(ident_part("--"), "x");
+        assert_eq!(ident_part("line-endings"), "line_endings");
+        assert_eq!(
+            test_name("decode", "bom", "BOM alone"),
+            "decode__bom__bom_alone"
+        );
+    }
+}

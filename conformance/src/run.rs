@@ -359,3 +359,80 @@ pub fn assert_decode_case(file: &str, name: &str) {
         panic!("{failure}");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comment(text: &str) -> Record {
+        Record::Comment { text: text.into() }
+    }
+
+    #[test]
+    fn error_is_recorded_and_decoding_goes_on() {
+        let mut limits = Limits::default();
+        limits.max_line_len = 4;
+        let input = b":ab\n:toolong\n\n:cd\n";
+        for c in chunkings(input.len()) {
+            let run = run_decode(input, &c.splits, limits).unwrap();
+            let error = Record::Error {
+                kind: crate::ErrorKind::LineTooLong,
+                limit: 4,
+            };
+            assert_eq!(
+                run.records,
+                [comment("ab"), error, comment("cd")],
+                "{}",
+                c.label
+            );
+        }
+    }
+
+    #[test]
+    fn bad_splits_rejected() {
+        let limits = Limits::default();
+        assert_eq!(
+            run_decode(b"abc", &[2, 1], limits),
+            Err(RunError::BadSplits { split: 1 })
+        );
+        assert_eq!(
+            run_decode(b"abc", &[4], limits),
+            Err(RunError::BadSplits { split: 4 })
+        );
+    }
+
+    #[test]
+    fn chunkings_are_fixed_and_cover_the_input() {
+        let a = chunkings(40);
+        assert_eq!(a, chunkings(40));
+        assert_eq!(a.len(), 1 + 39 + 1 + RANDOM_CHUNKINGS);
+        for c in &a {
+            assert!(c.splits.windows(2).all(|w| w[0] < w[1]), "{}", c.label);
+            assert!(c.splits.iter().all(|&s| 0 < s && s < 40), "{}", c.label);
+        }
+        let random: Vec<_> = a[41..].iter().map(|c| &c.splits).collect();
+        assert!(random.windows(2).any(|w| w[0] != w[1]));
+    }
+
+    #[test]
+    fn failure_report_names_the_run() {
+        let case = DecodeCase {
+            file: "f".into(),
+            name: "n".into(),
+            rule: "comment".into(),
+            provenance: "p".into(),
+            input: b":x\n".to_vec(),
+            expect: vec![comment("y")],
+            last_event_id: None,
+            limits: Limits::default(),
+        };
+        let failure = check_decode_case(&case).unwrap_err();
+        assert_eq!(failure.failed, failure.tried);
+        let report = failure.to_string();
+        assert!(
+            report.contains(r#"{"type":"comment","text":"y"}"#),
+            "{report}"
+        );
+        assert!(report.contains("got (whole, Vec)"), "{report}");
+    }
+}

@@ -167,32 +167,36 @@ pub fn load_decode_file(path: &Path) -> Result<Vec<DecodeCase>, LoadError> {
         path: path.to_owned(),
         source,
     })?;
-    let raw: RawFile = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+    let file = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    parse_cases(&text, file).map_err(invalid)
+}
+
+/// The cases of one vector file's text; `file` is the file stem.
+fn parse_cases(text: &str, file: &str) -> Result<Vec<DecodeCase>, String> {
+    let raw: RawFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let raw = match raw {
         RawFile::Many(cases) => cases,
         RawFile::One(case) => vec![*case],
     };
-    let file = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default()
-        .to_owned();
     let mut cases: Vec<DecodeCase> = Vec::with_capacity(raw.len());
     for case in raw {
         let input = match (case.input, case.input_base64) {
             (Some(text), None) => text.into_bytes(),
             (None, Some(b64)) => base64::engine::general_purpose::STANDARD
                 .decode(b64)
-                .map_err(|e| invalid(format!("case {:?}: input_base64: {e}", case.name)))?,
+                .map_err(|e| format!("case {:?}: input_base64: {e}", case.name))?,
             _ => {
-                return Err(invalid(format!(
+                return Err(format!(
                     "case {:?}: exactly one of input and input_base64 is required",
                     case.name
-                )))
+                ))
             }
         };
         if cases.iter().any(|c| c.name == case.name) {
-            return Err(invalid(format!("case name {:?} appears twice", case.name)));
+            return Err(format!("case name {:?} appears twice", case.name));
         }
         let mut limits = Limits::default();
         if let Some(l) = case.limits {
@@ -204,7 +208,7 @@ pub fn load_decode_file(path: &Path) -> Result<Vec<DecodeCase>, LoadError> {
             }
         }
         cases.push(DecodeCase {
-            file: file.clone(),
+            file: file.to_owned(),
             name: case.name,
             rule: case.rule,
             provenance: case.provenance,
@@ -232,4 +236,54 @@ pub fn decode_case(file: &str, name: &str) -> Result<DecodeCase, LoadError> {
             path: path.clone(),
             message: format!("no case named {name:?}"),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CASE: &str = r#"{"name": "n", "rule": "comment", "provenance": "p", "#;
+
+    #[test]
+    fn one_case_object_is_a_file() {
+        let text =
+            format!(r#"{CASE}"input": ":x\n", "expect": [{{"type":"comment","text":"x"}}]}}"#);
+        let cases = parse_cases(&text, "f").unwrap();
+        assert_eq!(cases.len(), 1);
+        assert_eq!(cases[0].input, b":x\n");
+        assert_eq!(cases[0].test_name(), "decode__f__n");
+        assert_eq!(cases[0].limits, Limits::default());
+    }
+
+    #[test]
+    fn base64_input_and_limits() {
+        let text = format!(
+            r#"[{CASE}"input_base64": "/w==", "expect": [], "limits": {{"max_line_len": 3}}}}]"#
+        );
+        let cases = parse_cases(&text, "f").unwrap();
+        assert_eq!(cases[0].input, [0xFF]);
+        assert_eq!(cases[0].limits.max_line_len, 3);
+        assert_eq!(cases[0].limits.max_event_len, Limits::DEFAULT_MAX_EVENT_LEN);
+    }
+
+    #[test]
+    fn both_or_neither_input_rejected() {
+        let both = format!(r#"{CASE}"input": "", "input_base64": "", "expect": []}}"#);
+        let neither = format!(r#"{CASE}"expect": []}}"#);
+        assert!(parse_cases(&both, "f").unwrap_err().contains("exactly one"));
+        assert!(parse_cases(&neither, "f")
+            .unwrap_err()
+            .contains("exactly one"));
+    }
+
+    #[test]
+    fn duplicate_names_and_unknown_keys_rejected() {
+        let one = format!(r#"{CASE}"input": "", "expect": []}}"#);
+        let dup = format!("[{one}, {one}]");
+        assert!(parse_cases(&dup, "f").unwrap_err().contains("twice"));
+        let extra = format!(r#"{CASE}"input": "", "expect": [], "chunks": [1]}}"#);
+        assert!(parse_cases(&extra, "f").is_err());
+        let bad_item = format!(r#"{CASE}"input": "", "expect": [{{"type":"retry","ms":-1}}]}}"#);
+        assert!(parse_cases(&bad_item, "f").is_err());
+    }
 }

@@ -48,3 +48,15 @@ fn at_least_120_cases() {
     let cases = load_decode_vectors(&vectors_dir().join("decode")).expect("vectors load");
     assert!(cases.len() >= 120, "only {} decode cases", cases.len());
 }
+
+/// README.md documents every rule id.
+#[test]
+fn readme_lists_every_rule() {
+    let readme = include_str!("../README.md");
+    for (id, _) in RULES {
+        assert!(
+            readme.contains(&format!("| `{id}` |")),
+            "README.md lacks rule {id}"
+        );
+    }
+}
