@@ -285,5 +285,8 @@ mod tests {
         assert!(parse_cases(&extra, "f").is_err());
         let bad_item = format!(r#"{CASE}"input": "", "expect": [{{"type":"retry","ms":-1}}]}}"#);
         assert!(parse_cases(&bad_item, "f").is_err());
+        let extra_key =
+            format!(r#"{CASE}"input": "", "expect": [{{"type":"comment","text":"","x":1}}]}}"#);
+        assert!(parse_cases(&extra_key, "f").is_err());
     }
 }
