@@ -15,13 +15,41 @@ const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
 /// streams: JSON usually escapes non-ASCII).
 #[inline]
 pub(crate) fn is_valid(bytes: &[u8]) -> bool {
-    bytes.is_ascii() || core::str::from_utf8(bytes).is_ok()
+    is_ascii(bytes) || core::str::from_utf8(bytes).is_ok()
+}
+
+/// Whether every byte is below 0x80, 32 bytes per step: four word loads OR-ed
+/// together, one test. Faster than `<[u8]>::is_ascii` on the 20 to 200 byte
+/// values typical of event streams.
+#[inline]
+fn is_ascii(bytes: &[u8]) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let word = |b: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(b);
+        u64::from_ne_bytes(w)
+    };
+    let mut blocks = bytes.chunks_exact(32);
+    for b in &mut blocks {
+        if (word(&b[..8]) | word(&b[8..16]) | word(&b[16..24]) | word(&b[24..])) & HIGH != 0 {
+            return false;
+        }
+    }
+    let mut words = blocks.remainder().chunks_exact(8);
+    let mut acc = 0;
+    for w in &mut words {
+        acc |= word(w);
+    }
+    for &b in words.remainder() {
+        acc |= u64::from(b);
+    }
+    acc & HIGH == 0
 }
 
 /// Splits `src` into its leading valid part and the invalid sequence after it:
 /// `(valid_len, invalid_len)`, with `invalid_len == 0` when all of `src` is valid.
 fn next_chunk(src: &[u8]) -> (usize, usize) {
-    if src.is_ascii() {
+    if is_ascii(src) {
         return (src.len(), 0);
     }
     match core::str::from_utf8(src) {
@@ -89,6 +117,19 @@ mod tests {
         let mut v = Vec::new();
         push_lossy(&mut v, src).unwrap();
         v
+    }
+
+    #[test]
+    fn ascii_check_finds_a_high_byte_anywhere() {
+        for len in 0..80 {
+            let mut v = alloc::vec![b'a'; len];
+            assert!(is_ascii(&v));
+            for i in 0..len {
+                v[i] = 0x80;
+                assert!(!is_ascii(&v), "len {len}, high byte at {i}");
+                v[i] = b'a';
+            }
+        }
     }
 
     #[test]
