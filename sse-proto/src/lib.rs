@@ -70,18 +70,19 @@ extern crate std;
 mod decode;
 mod error;
 mod event;
+pub mod http;
 mod limits;
 mod time;
 
 #[cfg(test)]
 mod tests;
 
-pub use decode::{Decoded, Decoder, Feed, FixedBuf, Storage, StreamEnd};
 #[cfg(feature = "bytes")]
 pub use decode::{BytesEvent, BytesItem, BytesStr};
-pub use error::DecodeError;
+pub use decode::{Decoded, Decoder, Feed, FixedBuf, Storage, StreamEnd};
+pub use error::{DecodeError, FailReason, HttpError};
+pub use event::{Event, Item};
 #[cfg(feature = "alloc")]
 pub use event::{EventOwned, ItemOwned};
-pub use event::{Event, Item};
 pub use limits::Limits;
 pub use time::Instant;
