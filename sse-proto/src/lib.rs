@@ -67,6 +67,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod client;
 mod decode;
 mod error;
 mod event;

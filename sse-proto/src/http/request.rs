@@ -284,6 +284,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "alloc")]
     fn vec_output_matches_slice_output() {
         let req = Request::get("h", "/x").method("POST").body(b"hello");
         let mut v = Vec::new();
