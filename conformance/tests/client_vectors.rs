@@ -253,4 +253,5 @@ vectors!(
     one_shot_chunked_truncated,
     network_error_before_head,
     close_by_caller,
+    retry_zero_still_backs_off,
 );

@@ -55,6 +55,9 @@
 //!    Stop when [`ready_state`](client::Client::ready_state) is `Closed`.
 //!
 //! ```
+//! # #[cfg(not(feature = "alloc"))] fn main() {} // `Client::new` needs `alloc`
+//! # #[cfg(feature = "alloc")]
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use sse_proto::client::{Action, Client, Config, ReadyState};
 //! use sse_proto::http::{parse_response, BodyDecoder, HttpLimits, Parsed, Request, EMPTY_HEADER};
 //! use sse_proto::{FailReason, Instant, Item};
@@ -112,7 +115,8 @@
 //! assert_eq!(now.as_millis(), 100); // the server's retry: 100
 //! assert!(String::from_utf8_lossy(&sent[1]).contains("\r\nLast-Event-ID: 1\r\n"));
 //! assert_eq!(client.fail_reason(), Some(FailReason::NoContent));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! # Crate features

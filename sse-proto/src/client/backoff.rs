@@ -30,7 +30,9 @@ pub enum Backoff {
     /// Always the reconnection time, as browsers do.
     Constant,
     /// The reconnection time doubled per failed attempt in a row, capped at
-    /// `max` (but never below the reconnection time itself). With `jitter`, the
+    /// `max` (but never below the reconnection time itself). A zero
+    /// reconnection time (`retry: 0`) grows from 1 ms, so repeated failures
+    /// still slow down. With `jitter`, the
     /// delay is drawn uniformly from `[d / 2, d]` so that many clients cut off at
     /// once do not reconnect in lockstep.
     Exponential {
@@ -49,7 +51,14 @@ impl Backoff {
         match *self {
             Backoff::Constant => Duration::from_millis(base_ms),
             Backoff::Exponential { max, .. } => {
-                let grown = (0..failures.min(64)).fold(base_ms, |d, _| d.saturating_mul(2));
+                // Growth from at least 1 ms, so that a server's `retry: 0` cannot
+                // make a server that accepts and closes at once a tight loop.
+                let seed = if failures == 0 {
+                    base_ms
+                } else {
+                    base_ms.max(1)
+                };
+                let grown = (0..failures.min(64)).fold(seed, |d, _| d.saturating_mul(2));
                 let cap = duration_to_millis(max).max(base_ms);
                 Duration::from_millis(grown.min(cap))
             }
@@ -158,15 +167,18 @@ mod tests {
     }
 
     #[test]
-    fn zero_base_stays_zero() {
+    fn zero_base_still_grows() {
         let b = Backoff::Exponential {
             max: Duration::from_secs(1),
-            jitter: true,
+            jitter: false,
         };
         assert_eq!(
-            b.delay(Duration::ZERO, 3, &mut SplitMix64::new(0)),
-            Duration::ZERO
+            b.max_delay(Duration::ZERO, 0),
+            Duration::ZERO,
+            "first retry honours retry: 0"
         );
+        assert_eq!(b.max_delay(Duration::ZERO, 3), Duration::from_millis(8));
+        assert_eq!(b.max_delay(Duration::ZERO, 20), Duration::from_secs(1));
     }
 
     #[test]
