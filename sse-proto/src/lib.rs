@@ -123,8 +123,8 @@
 //!
 //! | feature | enables | default |
 //! | --- | --- | --- |
-//! | `std` | `alloc`; `From<DecodeError> for std::io::Error` | yes |
-//! | `alloc` | [`Decoder::new`] on growable storage, [`EventOwned`], [`ItemOwned`] | via `std` |
+//! | `std` | `alloc`; `From<DecodeError>` and `From<HttpError>` for `std::io::Error` | yes |
+//! | `alloc` | [`Decoder::new`] on growable storage, [`EventOwned`], [`ItemOwned`], [`client::Client::new`], `write_to_vec` in [`http`] | via `std` |
 //! | `bytes` | `alloc`; [`Decoder::decode_bytes`]: decode a `BytesMut` into `Bytes` slices of it | no |
 //!
 //! With default features off, decode into caller memory with

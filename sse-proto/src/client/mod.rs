@@ -172,6 +172,30 @@ enum Phase {
 /// Method contracts follow the sans-IO convention: every input takes `now`;
 /// [`poll_action`](Client::poll_action) and [`poll_timeout`](Client::poll_timeout)
 /// say what to do and when; nothing blocks, reads a clock or draws randomness.
+///
+/// # Examples
+///
+/// Without a heap, on caller memory, with a virtual clock:
+///
+/// ```
+/// use sse_proto::client::{Action, Client, Config, ReadyState};
+/// use sse_proto::{Decoder, Instant, Item};
+///
+/// let mut mem = [0u8; 512];
+/// let mut client = Client::with_decoder(Config::replayable(), Decoder::with_buffer(&mut mem));
+/// assert!(matches!(client.poll_action(), Some(Action::Connect(c)) if c.last_event_id.is_empty()));
+///
+/// let t0 = Instant::from_millis(0);
+/// client.handle_response(t0, 200, Some(b"text/event-stream")).unwrap();
+/// let mut items = client.handle_bytes(t0, b"id: 9\ndata: hi\n\n");
+/// assert!(matches!(items.next_item(), Some(Ok(Item::Event(e))) if e.data() == "hi"));
+///
+/// client.handle_error(t0); // connection reset
+/// assert_eq!(client.ready_state(), ReadyState::Connecting);
+/// let at = client.poll_timeout().unwrap(); // 3 s later
+/// client.handle_timeout(at);
+/// assert!(matches!(client.poll_action(), Some(Action::Connect(c)) if c.last_event_id == "9"));
+/// ```
 #[derive(Debug)]
 pub struct Client<S: Storage> {
     config: Config,
