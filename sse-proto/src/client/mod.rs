@@ -351,6 +351,9 @@ impl<S: Storage> Client<S> {
     /// still read the response body for an error message ("401: invalid API
     /// key"), then drops the connection. Called on a closed client, it returns
     /// the reason it closed.
+    ///
+    /// Interim `1xx` responses (`100 Continue`, `103 Early Hints`) and redirects
+    /// are the adapter's: skip or follow them and report only the final head.
     pub fn handle_response(
         &mut self,
         now: Instant,

@@ -24,6 +24,9 @@ pub struct Response<'h, 'b> {
 /// call again with the longer buffer. The cost of the rescans is bounded by
 /// [`HttpLimits::max_head_len`].
 ///
+/// An interim `1xx` response has no body ([`Response::framing`] is
+/// `Length(0)`): parse the next head from `head_len` on.
+///
 /// # Errors
 ///
 /// [`HttpError::HeadTooLarge`] once `buf` holds `max_head_len` bytes without the
