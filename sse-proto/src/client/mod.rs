@@ -142,8 +142,8 @@ pub enum Action<'a> {
 pub struct Connect<'a> {
     /// The `Last-Event-ID` header value; send the header only when non-empty.
     pub last_event_id: &'a str,
-    /// 0 for the first request; then the number of reconnects in a row since
-    /// the last healthy connection, plus one.
+    /// 0 for the first request; for a reconnect, its rank among the reconnects
+    /// in a row since the last healthy connection (1 for the first of them).
     pub attempt: u32,
 }
 

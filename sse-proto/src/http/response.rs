@@ -304,6 +304,32 @@ mod tests {
     }
 
     #[test]
+    fn interim_response_then_final_head() {
+        let wire = b"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n";
+        let mut headers = [EMPTY_HEADER; 4];
+        let Ok(Parsed::Complete(first)) =
+            parse_response(wire, &mut headers, &HttpLimits::default())
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (first.status, first.framing()),
+            (103, Ok(Framing::Length(0)))
+        );
+        let rest = &wire[first.head_len..];
+        let mut headers = [EMPTY_HEADER; 4];
+        let Ok(Parsed::Complete(last)) = parse_response(rest, &mut headers, &HttpLimits::default())
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (last.status, last.framing()),
+            (200, Ok(Framing::UntilClose))
+        );
+        assert_eq!(last.head_len, rest.len());
+    }
+
+    #[test]
     fn missing_content_type_is_not_event_stream() {
         let mut headers = [EMPTY_HEADER; 2];
         let Ok(Parsed::Complete(r)) = parse_response(
