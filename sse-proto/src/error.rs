@@ -180,7 +180,8 @@ pub enum HttpError {
     },
     /// A chunk size that is not hex, or that overflows 64 bits.
     InvalidChunkSize,
-    /// A chunk's data is not followed by CRLF.
+    /// A chunk's data, a trailer line or the final empty line is not ended by
+    /// CRLF.
     InvalidChunkEnd,
     /// The trailer section after the last chunk exceeds the limit.
     TrailersTooLarge {
@@ -209,7 +210,9 @@ impl fmt::Display for HttpError {
                 write!(f, "chunk size line exceeds {limit} bytes")
             }
             HttpError::InvalidChunkSize => f.write_str("invalid chunk size"),
-            HttpError::InvalidChunkEnd => f.write_str("chunk data not followed by crlf"),
+            HttpError::InvalidChunkEnd => {
+                f.write_str("chunk data or trailer line not ended by crlf")
+            }
             HttpError::TrailersTooLarge { limit } => write!(f, "trailers exceed {limit} bytes"),
         }
     }
