@@ -92,7 +92,7 @@ fn run(name: &str) {
     if let Some(id) = cfg.get("last_event_id").and_then(Value::as_str) {
         decoder.set_last_event_id(id).expect("growable decoder");
     }
-    let mut client = Client::with_decoder(config(cfg), decoder);
+    let mut client = Client::with_decoder(config(cfg), decoder, Instant::ZERO);
     let steps = vector["steps"]
         .as_array()
         .unwrap_or_else(|| panic!("{name}: steps missing"));

@@ -74,7 +74,7 @@
 //! let mut sent = Vec::new(); // requests written, for the asserts below
 //! let mut seen = Vec::new();
 //!
-//! let mut client = Client::new(Config::replayable()); // 1.
+//! let mut client = Client::new(Config::replayable(), now); // 1.
 //! while client.ready_state() != ReadyState::Closed {
 //!     while let Some(action) = client.poll_action() { // 2.
 //!         let Action::Connect(connect) = action else { continue }; // Close: drop the socket

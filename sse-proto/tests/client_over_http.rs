@@ -43,7 +43,7 @@ struct Outcome {
 
 /// Runs one connection fed by `reads`, then the reconnect.
 fn run(reads: &[&[u8]]) -> Outcome {
-    let mut client = Client::new(Config::replayable());
+    let mut client = Client::new(Config::replayable(), Instant::ZERO);
     assert!(matches!(client.poll_action(), Some(Action::Connect(_))));
     let mut head = Vec::new();
     let mut body: Option<BodyDecoder> = None;

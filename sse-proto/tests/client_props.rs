@@ -81,7 +81,7 @@ proptest! {
         config in config(),
         steps in prop::collection::vec((0u64..3000, input()), 0..40),
     ) {
-        let mut client = Client::new(config);
+        let mut client = Client::new(config, Instant::ZERO);
         let mut now = 0u64;
         let mut connects = 0;
         let mut closed = false;

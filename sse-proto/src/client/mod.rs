@@ -68,8 +68,9 @@ pub struct Config {
     /// for ever, like browsers.
     pub retry_budget: Option<u32>,
     /// Drop a connection on which no byte (not even a keepalive comment) arrived
-    /// for this long, then reconnect (default `None`). Runs while the stream is
-    /// open; a connect timeout is the adapter's.
+    /// for this long, then reconnect (default `None`). Runs from the moment the
+    /// request is due (so it also bounds connecting and waiting for the head)
+    /// until the connection ends.
     pub idle_timeout: Option<Duration>,
     /// A connection open this long counts as healthy even without an event, and
     /// resets the backoff (default 10 s).
@@ -182,10 +183,10 @@ enum Phase {
 /// use sse_proto::{Decoder, Instant, Item};
 ///
 /// let mut mem = [0u8; 512];
-/// let mut client = Client::with_decoder(Config::replayable(), Decoder::with_buffer(&mut mem));
+/// let t0 = Instant::from_millis(0);
+/// let mut client = Client::with_decoder(Config::replayable(), Decoder::with_buffer(&mut mem), t0);
 /// assert!(matches!(client.poll_action(), Some(Action::Connect(c)) if c.last_event_id.is_empty()));
 ///
-/// let t0 = Instant::from_millis(0);
 /// client.handle_response(t0, 200, Some(b"text/event-stream")).unwrap();
 /// let mut items = client.handle_bytes(t0, b"id: 9\ndata: hi\n\n");
 /// assert!(matches!(items.next_item(), Some(Ok(Item::Event(e))) if e.data() == "hi"));
@@ -218,10 +219,11 @@ pub struct Client<S: Storage> {
 #[cfg(feature = "alloc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 impl Client<alloc::vec::Vec<u8>> {
-    /// A client with a growable decoder ([`Decoder::new`]). The first
+    /// A client with a growable decoder ([`Decoder::new`]), created at `now`
+    /// (the idle timeout, if any, runs from here). The first
     /// [`poll_action`](Client::poll_action) asks to connect.
-    pub fn new(config: Config) -> Self {
-        Client::with_decoder(config, Decoder::new())
+    pub fn new(config: Config, now: Instant) -> Self {
+        Client::with_decoder(config, Decoder::new(), now)
     }
 }
 
@@ -229,12 +231,12 @@ impl<S: Storage> Client<S> {
     /// A client decoding with `decoder` (for example a
     /// [`Decoder::with_buffer`] one, or one seeded with
     /// [`Decoder::set_last_event_id`] to resume after a restart).
-    pub fn with_decoder(config: Config, decoder: Decoder<S>) -> Self {
+    pub fn with_decoder(config: Config, decoder: Decoder<S>, now: Instant) -> Self {
         Client {
             config,
             decoder,
             phase: Phase::Connecting,
-            idle_deadline: None,
+            idle_deadline: config.idle_timeout.map(|d| now + d),
             healthy: false,
             failures: 0,
             rng: SplitMix64::new(config.seed),
@@ -300,8 +302,8 @@ impl<S: Storage> Client<S> {
     }
 
     /// The earliest instant at which [`handle_timeout`](Client::handle_timeout)
-    /// has something to do: the reconnect deadline, or the idle deadline of an
-    /// open stream. `None`: no timer armed. Call after every `handle_*` call and
+    /// has something to do: the reconnect deadline, or the idle deadline of the
+    /// current connection (from its request on). `None`: no timer armed. Call after every `handle_*` call and
     /// re-arm the adapter's timer with the result.
     pub fn poll_timeout(&self) -> Option<Instant> {
         let reconnect = match self.phase {
@@ -315,20 +317,23 @@ impl<S: Storage> Client<S> {
     }
 
     /// Acts on the timers due at `now`: a due reconnect queues
-    /// [`Action::Connect`]; a due idle deadline queues [`Action::Close`] and
-    /// then schedules a reconnect (replayable) or fails with
-    /// [`FailReason::IdleTimeout`] (one-shot). Calling it early does nothing.
+    /// [`Action::Connect`] and starts the idle timeout; a due idle deadline
+    /// queues [`Action::Close`] (when a connection was made) and then schedules a
+    /// reconnect (replayable) or fails with [`FailReason::IdleTimeout`]
+    /// (one-shot). Calling it early does nothing.
     pub fn handle_timeout(&mut self, now: Instant) {
         if let Phase::Waiting { at } = self.phase {
             if at <= now {
                 self.phase = Phase::Connecting;
                 self.pending_connect = true;
+                self.idle_deadline = self.config.idle_timeout.map(|d| now + d);
+                return;
             }
         }
         if let (Some(deadline), Some(idle)) = (self.idle_deadline, self.config.idle_timeout) {
             if deadline <= now {
                 self.idle_deadline = None;
-                self.pending_close = true;
+                self.pending_close = self.connected;
                 self.decoder.finish();
                 let millis = crate::time::duration_to_millis(idle);
                 self.disconnect(
@@ -461,6 +466,7 @@ impl<S: Storage> Client<S> {
             }
         }
         self.connected = false;
+        self.pending_connect = false;
         self.idle_deadline = None;
         self.healthy = false;
         if self.config.mode == Mode::OneShot {

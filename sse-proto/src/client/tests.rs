@@ -13,7 +13,7 @@ fn t(ms: u64) -> Instant {
 
 /// A client on caller memory, so these tests also run without `alloc`.
 fn client(mem: &mut [u8], config: Config) -> Client<FixedBuf<'_>> {
-    Client::with_decoder(config, Decoder::with_buffer(mem))
+    Client::with_decoder(config, Decoder::with_buffer(mem), t(0))
 }
 
 /// Takes the expected `Connect` and returns its (last event ID, attempt).
@@ -402,7 +402,7 @@ fn seeded_last_event_id_is_sent_first() {
     let mut mem = [0u8; 256];
     let mut decoder = Decoder::with_buffer(&mut mem);
     decoder.set_last_event_id("99").unwrap();
-    let mut c = Client::with_decoder(Config::replayable(), decoder);
+    let mut c = Client::with_decoder(Config::replayable(), decoder, t(0));
     assert_eq!(expect_connect(&mut c), ("99".to_string(), 0));
 }
 
@@ -429,10 +429,44 @@ fn bytes_before_open_are_ignored() {
 #[cfg(feature = "alloc")]
 #[test]
 fn growable_client() {
-    let mut c = Client::new(Config::default());
+    let mut c = Client::new(Config::default(), t(0));
     expect_connect(&mut c);
     open(&mut c, t(0));
     let big = "x".repeat(10_000);
     let wire = std::format!("data: {big}\n\n");
     assert_eq!(feed(&mut c, t(1), wire.as_bytes()), [big]);
+}
+
+#[test]
+fn idle_timeout_bounds_waiting_for_the_head() {
+    let mut config = Config::one_shot();
+    config.idle_timeout = Some(Duration::from_secs(5));
+    let mut mem = [0u8; 256];
+    let mut c = Client::with_decoder(config, Decoder::with_buffer(&mut mem), t(1_000));
+    assert_eq!(c.poll_timeout(), Some(t(6_000)));
+    expect_connect(&mut c);
+    c.handle_timeout(t(6_000));
+    assert_eq!(c.poll_action(), Some(Action::Close));
+    assert_eq!(
+        c.fail_reason(),
+        Some(FailReason::IdleTimeout { millis: 5_000 })
+    );
+    assert_eq!(c.poll_timeout(), None);
+}
+
+#[test]
+fn idle_before_the_connect_is_taken_drops_nothing() {
+    let mut config = Config::replayable();
+    config.idle_timeout = Some(Duration::from_millis(10));
+    let mut mem = [0u8; 256];
+    let mut c = client(&mut mem, config);
+    c.handle_timeout(t(10));
+    assert_eq!(
+        c.poll_action(),
+        None,
+        "no connection was made: nothing to close or connect"
+    );
+    assert_eq!(c.poll_timeout(), Some(t(3_010)));
+    c.handle_timeout(t(3_010));
+    assert_eq!(expect_connect(&mut c), (String::new(), 1));
 }
