@@ -127,7 +127,7 @@
 //! | --- | --- | --- |
 //! | `std` | `alloc`; `From<DecodeError>` and `From<HttpError>` for `std::io::Error` | yes |
 //! | `alloc` | [`Decoder::new`] on growable storage, [`EventOwned`], [`ItemOwned`], [`client::Client::new`], `write_to_vec` in [`http`] | via `std` |
-//! | `bytes` | `alloc`; [`Decoder::decode_bytes`]: decode a `BytesMut` into `Bytes` slices of it | no |
+//! | `bytes` | `alloc`; `Decoder::decode_bytes`: decode a `BytesMut` into `Bytes` slices of it | no |
 //!
 //! With default features off, decode into caller memory with
 //! [`Decoder::with_buffer`]; everything else works the same.
