@@ -1,39 +1,24 @@
-//! Arbitrary bytes, cut by a fuzzer-chosen schedule, with small limits: never
-//! panics, limits hold, and the output equals feeding the same bytes whole.
+//! Arbitrary bytes under fuzzer-chosen limits: never panics, every item and
+//! error respects the limits (see `sse_fuzz::checked`), and a `with_buffer`
+//! decoder on ample memory, driven by the step API, gives exactly what a
+//! growable decoder driven by `feed` gives.
+//!
+//! Input: `[max_line_len knob, max_event_len knob, body...]` (255: default).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sse_proto::{DecodeError, Decoder, ItemOwned, Limits};
-
-fn run(body: &[u8], cuts: &[usize], limits: Limits) -> Vec<Result<ItemOwned, DecodeError>> {
-    let mut decoder = Decoder::new().with_limits(limits);
-    let mut out = Vec::new();
-    let mut start = 0;
-    for &end in cuts.iter().chain([body.len()].iter()) {
-        let end = end.clamp(start, body.len());
-        let mut feed = decoder.feed(&body[start..end]);
-        while let Some(item) = feed.next_item() {
-            let item = item.map(|i| i.to_owned());
-            if let Ok(ItemOwned::Event(e)) = &item {
-                assert!(e.data.len() < limits.max_event_len);
-            }
-            out.push(item);
-        }
-        start = end;
-    }
-    decoder.finish();
-    out
-}
+use sse_fuzz::{decode_feed, decode_steps, limits};
+use sse_proto::Decoder;
 
 fuzz_target!(|input: &[u8]| {
-    // First byte: limits; next bytes: cut points; the rest: the stream.
-    let Some((&knobs, rest)) = input.split_first() else { return };
-    let ncuts = usize::from(knobs & 7).min(rest.len());
-    let (cut_bytes, body) = rest.split_at(ncuts);
-    let mut cuts: Vec<usize> = cut_bytes.iter().map(|&b| usize::from(b)).collect();
-    cuts.sort_unstable();
-    let limits = Limits::new()
-        .with_max_line_len(usize::from(knobs >> 3) * 4 + 1)
-        .with_max_event_len(usize::from(knobs >> 3) * 8 + 1);
-    assert_eq!(run(body, &cuts, limits), run(body, &[], limits));
+    let [line, event, body @ ..] = input else {
+        return;
+    };
+    let limits = limits(*line, *event);
+    let growable = decode_feed(Decoder::new().with_limits(limits), [body]);
+    // Whatever the decoder keeps comes from the body, at most 3x after lossy
+    // UTF-8, and each of the four regions gets at least an eighth.
+    let mut mem = vec![0u8; 32 * (body.len() + 64)];
+    let fixed = decode_steps(Decoder::with_buffer(&mut mem).with_limits(limits), [body]);
+    assert_eq!(growable, fixed);
 });

@@ -1,0 +1,165 @@
+//! Helpers shared by the fuzz targets: limits from knob bytes, and the decoder's
+//! output recorded in a comparable form.
+
+use sse_proto::{DecodeError, Decoder, Item, ItemOwned, Limits, Storage, StreamEnd};
+
+/// Decoder limits from two knob bytes: the byte itself (0..=254) as the limit,
+/// 255 for the default limits (so the ordinary path is fuzzed too).
+pub fn limits(line: u8, event: u8) -> Limits {
+    let mut limits = Limits::new();
+    if line != u8::MAX {
+        limits.max_line_len = usize::from(line);
+    }
+    if event != u8::MAX {
+        limits.max_event_len = usize::from(event);
+    }
+    limits
+}
+
+/// One output of the decoder: an item, or an error with the stream offset
+/// (bytes consumed before it) at which it was reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Out {
+    /// An item.
+    Item(ItemOwned),
+    /// A limit error, at this stream offset.
+    Error(DecodeError, usize),
+}
+
+/// Everything observable about one decoded body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trace {
+    /// The items and errors, in order.
+    pub out: Vec<Out>,
+    /// `last_event_id()` at the end of the body (before `finish`).
+    pub last_event_id: String,
+    /// `retry()` at the end, in milliseconds.
+    pub retry: Option<u128>,
+    /// What `finish()` said.
+    pub end: StreamEnd,
+}
+
+/// Checks the properties every item must have under `limits` and records it.
+/// Lossy UTF-8 turns one byte into up to three, so lengths are counted in
+/// chars: each char comes from at least one input byte.
+pub fn checked(item: Item<'_>, limits: Limits) -> ItemOwned {
+    match item {
+        Item::Event(e) => {
+            // The data buffer (values plus one LF per line) is at most
+            // max_event_len; the dispatched data lacks the last LF.
+            assert!(
+                e.data().chars().count() < limits.max_event_len.max(1),
+                "event data {:?} over max_event_len {}",
+                e.data(),
+                limits.max_event_len
+            );
+            // `message` is the default type, not read from a line.
+            let ty = e.event_type();
+            assert!(ty == "message" || ty.chars().count() <= limits.max_line_len);
+            assert!(e.last_event_id().chars().count() <= limits.max_line_len);
+            assert!(
+                !e.last_event_id().contains('\0'),
+                "an id with NUL is ignored"
+            );
+            for s in [e.data(), e.event_type(), e.last_event_id()] {
+                assert!(!s.contains('\r'), "CR inside a value: {s:?}");
+            }
+            assert!(!e.event_type().contains('\n') && !e.last_event_id().contains('\n'));
+        }
+        Item::Comment(c) => {
+            assert!(c.chars().count() < limits.max_line_len.max(1));
+            assert!(!c.contains('\r') && !c.contains('\n'));
+        }
+        Item::Retry(_) => {}
+    }
+    item.to_owned()
+}
+
+/// Checks that `e` is one of the errors `limits` allow (no `BufferFull`: the
+/// callers give enough room) with the configured limit.
+pub fn check_error(e: DecodeError, limits: Limits) {
+    match e {
+        DecodeError::LineTooLong { limit } => assert_eq!(limit, limits.max_line_len),
+        DecodeError::EventTooLarge { limit } => assert_eq!(limit, limits.max_event_len),
+        other => panic!("unexpected error {other:?} under {limits:?}"),
+    }
+}
+
+/// Decodes `chunks` one after the other with the step API ([`Decoder::decode`]),
+/// then finishes.
+pub fn decode_steps<'c, S: Storage>(
+    mut decoder: Decoder<S>,
+    chunks: impl IntoIterator<Item = &'c [u8]>,
+) -> Trace {
+    let limits = decoder.limits();
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for chunk in chunks {
+        let mut input = chunk;
+        while !input.is_empty() {
+            match decoder.decode(input) {
+                Ok(step) => {
+                    assert!(step.consumed <= input.len());
+                    assert!(
+                        step.consumed > 0 || step.item.is_some(),
+                        "a step made no progress"
+                    );
+                    if let Some(item) = step.item {
+                        out.push(Out::Item(checked(item, limits)));
+                    }
+                    offset += step.consumed;
+                    input = &input[step.consumed..];
+                }
+                Err(e) => {
+                    check_error(e, limits);
+                    out.push(Out::Error(e, offset));
+                }
+            }
+        }
+    }
+    finish(decoder, out)
+}
+
+/// Decodes `chunks` with the iterator API ([`Decoder::feed`]), then finishes.
+pub fn decode_feed<'c, S: Storage>(
+    mut decoder: Decoder<S>,
+    chunks: impl IntoIterator<Item = &'c [u8]>,
+) -> Trace {
+    let limits = decoder.limits();
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for chunk in chunks {
+        let mut feed = decoder.feed(chunk);
+        loop {
+            match feed.next_item() {
+                None => break,
+                Some(Ok(item)) => out.push(Out::Item(checked(item, limits))),
+                Some(Err(e)) => {
+                    check_error(e, limits);
+                    out.push(Out::Error(e, offset + chunk.len() - feed.remaining().len()));
+                }
+            }
+        }
+        assert!(feed.remaining().is_empty());
+        offset += chunk.len();
+    }
+    finish(decoder, out)
+}
+
+fn finish<S: Storage>(mut decoder: Decoder<S>, out: Vec<Out>) -> Trace {
+    let last_event_id = decoder.last_event_id().to_owned();
+    let retry = decoder.retry().map(|d| d.as_millis());
+    let end = decoder.finish();
+    assert_eq!(decoder.finish(), StreamEnd::Clean, "finish twice is clean");
+    assert_eq!(
+        decoder.last_event_id(),
+        last_event_id,
+        "finish keeps the id"
+    );
+    Trace {
+        out,
+        last_event_id,
+        retry,
+        end,
+    }
+}
