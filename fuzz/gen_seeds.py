@@ -63,9 +63,62 @@ def decode_chunks_seeds():
         yield bytes([line, event, len(schedule)] + schedule) + body
 
 
+def chunked(body, size):
+    """`body` in chunks of `size` bytes, with the last chunk."""
+    out = b""
+    for i in range(0, len(body), size):
+        piece = body[i:i + size]
+        out += b"%x\r\n" % len(piece) + piece + b"\r\n"
+    return out + b"0\r\n\r\n"
+
+
+HEADS = [
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8\r\n\r\n",
+    b"HTTP/1.0 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: 12\r\n\r\n",
+    b"HTTP/1.1 204 No Content\r\n\r\n",
+    b"HTTP/1.1 100 Continue\r\n\r\n",
+    b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 15\r\n\r\ninvalid api key",
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Length: 3, 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+    b"HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n",
+]
+
+CHUNKED_BODIES = [
+    b"0\r\n\r\n",
+    b"A;ext=1\r\n0123456789\r\n0\r\nX-Trailer: t\r\n\r\n",
+    b"5 \t;a=b\r\nhello\r\n0\r\n\r\n",
+    b"ffffffffffffffffff\r\n",
+    b"3\r\nabcX\r\n",
+]
+
+
+def http_response_seeds():
+    # mode byte: mode % 4 selects the case, mode / 4 the header slots (16).
+    response, chunked_body, encode = 0 + 4 * 16, 2, 3
+    for head in HEADS:
+        yield bytes([response, 255, 0]) + head
+        yield bytes([response, 255, 1, 1]) + head + chunked(b"data: x\n\n", 3)
+    for body in CHUNKED_BODIES:
+        yield bytes([chunked_body, 255, 0]) + body
+        yield bytes([chunked_body, 4, 1, 1]) + body
+    for i, (_, _, body) in enumerate(decode_bodies()):
+        if i % 4 == 0:
+            yield bytes([response, 255, 1, 5]) + HEADS[0] + chunked(body, 7)
+        elif i % 4 == 1:
+            head = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body)
+            yield bytes([response, 255, 1, 3]) + head + body
+        elif i % 4 == 2:
+            yield bytes([chunked_body, 255, 2, 1, 4]) + chunked(body, 5)
+        else:
+            yield bytes([encode, 255, 1, 6]) + body
+
+
 TARGETS = {
     "decode": decode_seeds,
     "decode_chunks": decode_chunks_seeds,
+    "http_response": http_response_seeds,
 }
 
 if __name__ == "__main__":

@@ -8,32 +8,14 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sse_fuzz::{decode_feed, decode_steps, limits};
+use sse_fuzz::{chunks, decode_feed, decode_steps, limits, split_schedule};
 use sse_proto::Decoder;
 
-fn chunks<'b>(body: &'b [u8], schedule: &[u8]) -> Vec<&'b [u8]> {
-    let mut out = Vec::new();
-    let mut rest = body;
-    if schedule.iter().any(|&n| n > 0) {
-        for &n in schedule.iter().cycle() {
-            if rest.is_empty() {
-                break;
-            }
-            let (chunk, tail) = rest.split_at(usize::from(n).min(rest.len()));
-            out.push(chunk);
-            rest = tail;
-        }
-    }
-    out.push(rest);
-    out
-}
-
 fuzz_target!(|input: &[u8]| {
-    let [line, event, n, rest @ ..] = input else {
+    let [line, event, rest @ ..] = input else {
         return;
     };
-    let n = usize::from(*n % 32).min(rest.len());
-    let (schedule, body) = rest.split_at(n);
+    let (schedule, body) = split_schedule(rest);
     let limits = limits(*line, *event);
     let whole = decode_feed(Decoder::new().with_limits(limits), [body]);
     let cut = chunks(body, schedule);

@@ -163,3 +163,61 @@ fn finish<S: Storage>(mut decoder: Decoder<S>, out: Vec<Out>) -> Trace {
         end,
     }
 }
+
+/// Cuts `body` by `schedule`: the lengths repeat until the body is used up (0
+/// yields an empty slice); no non-zero length means the body whole.
+pub fn chunks<'b>(body: &'b [u8], schedule: &[u8]) -> Vec<&'b [u8]> {
+    let mut out = Vec::new();
+    let mut rest = body;
+    if schedule.iter().any(|&n| n > 0) {
+        for &n in schedule.iter().cycle() {
+            if rest.is_empty() {
+                break;
+            }
+            let (chunk, tail) = rest.split_at(usize::from(n).min(rest.len()));
+            out.push(chunk);
+            rest = tail;
+        }
+    }
+    out.push(rest);
+    out
+}
+
+/// Splits `[n, len_1 .. len_n, rest...]` into the schedule (at most 31
+/// lengths) and the rest.
+pub fn split_schedule(input: &[u8]) -> (&[u8], &[u8]) {
+    let Some((&n, rest)) = input.split_first() else {
+        return (&[], &[]);
+    };
+    rest.split_at(usize::from(n % 32).min(rest.len()))
+}
+
+/// Reads fuzzer bytes in order; reads past the end give zeros.
+#[derive(Debug)]
+pub struct Reader<'a>(pub &'a [u8]);
+
+impl<'a> Reader<'a> {
+    /// Whether every byte was read.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The next byte.
+    pub fn u8(&mut self) -> u8 {
+        let [first, rest @ ..] = self.0 else { return 0 };
+        self.0 = rest;
+        *first
+    }
+
+    /// The next two bytes, little-endian.
+    pub fn u16(&mut self) -> u16 {
+        u16::from_le_bytes([self.u8(), self.u8()])
+    }
+
+    /// The next `n` bytes (fewer at the end).
+    pub fn take(&mut self, n: usize) -> &'a [u8] {
+        let (head, tail) = self.0.split_at(n.min(self.0.len()));
+        self.0 = tail;
+        head
+    }
+}
