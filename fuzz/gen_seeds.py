@@ -115,10 +115,68 @@ def http_response_seeds():
             yield bytes([encode, 255, 1, 6]) + body
 
 
+def u16(n):
+    return min(n, 0xFFFE).to_bytes(2, "little")
+
+
+def client_seed(vector):
+    """A client vector's config and steps in the client_timeline layout."""
+    c = vector.get("config", {})
+    backoff = c.get("backoff")
+    flags = (c.get("mode") == "one_shot") | (bool(backoff) << 1)
+    flags |= (bool(backoff and backoff.get("jitter")) << 2)
+    flags |= ("idle_timeout_ms" in c) << 3 | ("retry_budget" in c) << 4
+    out = bytes([flags]) + u16(c.get("reconnect_ms", 3000)) + u16(c.get("idle_timeout_ms", 0))
+    out += u16(c.get("healthy_after_ms", 10000)) + u16((backoff or {}).get("max_ms", 0))
+    seed_id = c.get("last_event_id", "").encode()
+    out += bytes([min(c.get("retry_budget", 0), 255), c.get("seed", 0) % 256, 255, len(seed_id)])
+    out += seed_id
+    prev = 0
+    for step in vector["steps"]:
+        dt = u16(step["t"] - prev)
+        prev = step["t"]
+        if "response" in step:
+            resp = step["response"]
+            status = resp["status"]
+            si = {200: 0, 204: 3, 301: 4, 401: 5, 500: 6, 103: 7}.get(status, 5)
+            ctype = resp.get("content_type")
+            ti = {"text/event-stream": 0, "text/event-stream; charset=utf-8": 1, None: 3,
+                  "text/plain": 4, "": 5}.get(ctype, 2)
+            out += bytes([0]) + dt + bytes([si, ti])
+        elif "bytes" in step:
+            data = step["bytes"].encode()[:255]
+            out += bytes([1]) + dt + bytes([len(data)]) + data
+        elif "end" in step:
+            out += bytes([2]) + dt + bytes([step["end"] == "truncated"])
+        elif step.get("error"):
+            out += bytes([3]) + dt
+        elif step.get("timeout"):
+            out += bytes([4]) + dt
+        elif step.get("close"):
+            out += bytes([5]) + dt
+        else:
+            out += bytes([6]) + dt
+            continue
+        out += bytes([6, 0, 0])  # drain poll_action, as the vector runner does
+    return out
+
+
+def client_timeline_seeds():
+    for path in sorted(glob.glob(os.path.join(VECTORS, "client", "*.json"))):
+        with open(path, encoding="utf-8") as f:
+            vector = json.load(f)
+        seed = client_seed(vector)
+        yield seed
+        # The same timeline one-shot, and with a 1 s idle timeout.
+        yield bytes([seed[0] | 1]) + seed[1:]
+        yield bytes([seed[0] | 8]) + seed[1:3] + u16(1000) + seed[5:]
+
+
 TARGETS = {
     "decode": decode_seeds,
     "decode_chunks": decode_chunks_seeds,
     "http_response": http_response_seeds,
+    "client_timeline": client_timeline_seeds,
 }
 
 if __name__ == "__main__":
