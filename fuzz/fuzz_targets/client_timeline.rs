@@ -5,6 +5,8 @@
 //! - a one-shot client asks to connect once; a connect carries the client's
 //!   last event ID and an attempt within the retry budget;
 //! - a Closed client stays Closed, with no timer and no `Connect`;
+//! - no deadline lies further ahead than the largest reconnection time seen
+//!   (or the backoff cap) or the idle timeout;
 //! - bytes given while not Open decode to nothing; `handle_response` on a
 //!   closed client fails.
 //!
@@ -123,6 +125,7 @@ fuzz_target!(|input: &[u8]| {
         connects: 0,
         closed: false,
     };
+    let mut max_base = client.reconnection_time();
     while !r.is_empty() {
         let op = r.u8() % 8;
         let dt = r.u16();
@@ -190,5 +193,15 @@ fuzz_target!(|input: &[u8]| {
             }
         }
         checker.state(&client);
+        // No timer further out than the longest delay or idle timeout allows.
+        max_base = max_base.max(client.reconnection_time());
+        let delay = match config.backoff {
+            Backoff::Exponential { max, .. } => max.max(max_base),
+            _ => max_base,
+        };
+        let horizon = t.saturating_add(delay.max(config.idle_timeout.unwrap_or_default()));
+        if let Some(at) = client.poll_timeout() {
+            assert!(at <= horizon, "deadline {at:?} past {horizon:?}");
+        }
     }
 });
