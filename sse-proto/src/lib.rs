@@ -68,6 +68,7 @@ extern crate alloc;
 extern crate std;
 
 mod decode;
+mod encode;
 mod error;
 mod event;
 mod limits;
@@ -76,12 +77,13 @@ mod time;
 #[cfg(test)]
 mod tests;
 
-pub use decode::{Decoded, Decoder, Feed, FixedBuf, Storage, StreamEnd};
 #[cfg(feature = "bytes")]
 pub use decode::{BytesEvent, BytesItem, BytesStr};
-pub use error::DecodeError;
+pub use decode::{Decoded, Decoder, Feed, FixedBuf, Storage, StreamEnd};
+pub use encode::{Encoder, EventFrame, Frame};
+pub use error::{DecodeError, EncodeError, Field};
+pub use event::{Event, Item};
 #[cfg(feature = "alloc")]
 pub use event::{EventOwned, ItemOwned};
-pub use event::{Event, Item};
 pub use limits::Limits;
 pub use time::Instant;
