@@ -137,3 +137,52 @@ impl fmt::Display for EncodeError {
 }
 
 impl core::error::Error for EncodeError {}
+
+/// Why a [`History`](crate::History) did not take an event. Nothing was added.
+#[cfg(feature = "alloc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HistoryError {
+    /// The encoder refused the event.
+    Encode(EncodeError),
+    /// The history assigns IDs, and the event came with one.
+    UnexpectedId,
+    /// The history takes caller-given IDs, and the event had none (or an empty
+    /// one, which cannot be resumed from).
+    MissingId,
+    /// The history takes caller-given IDs, and one equal to the event's is held.
+    DuplicateId,
+    /// The history assigns IDs and has given out every `u64`.
+    IdsExhausted,
+}
+
+#[cfg(feature = "alloc")]
+impl fmt::Display for HistoryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HistoryError::Encode(e) => write!(f, "event not encodable: {e}"),
+            HistoryError::UnexpectedId => write!(f, "event has an id but the history assigns them"),
+            HistoryError::MissingId => write!(f, "event needs a non-empty id"),
+            HistoryError::DuplicateId => write!(f, "event id already held"),
+            HistoryError::IdsExhausted => write!(f, "history ids exhausted at {}", u64::MAX),
+        }
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl core::error::Error for HistoryError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            HistoryError::Encode(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl From<EncodeError> for HistoryError {
+    fn from(e: EncodeError) -> Self {
+        HistoryError::Encode(e)
+    }
+}

@@ -455,5 +455,12 @@ fn write_comment_line<S: Sink>(out: &mut S, line: &str) {
     out.put(b"\n");
 }
 
+/// `n` in decimal, as an event ID.
+#[cfg(feature = "alloc")]
+pub(crate) fn decimal_id(n: u64, buf: &mut [u8; 20]) -> &str {
+    // Decimal digits are ASCII, hence UTF-8.
+    core::str::from_utf8(decimal(n, buf)).expect("ASCII digits")
+}
+
 #[cfg(test)]
 mod tests;
