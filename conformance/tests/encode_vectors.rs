@@ -49,7 +49,11 @@ enum Expect {
 #[derive(Debug, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 enum ErrorOut {
-    InvalidField { field: String, byte: u8, offset: usize },
+    InvalidField {
+        field: String,
+        byte: u8,
+        offset: usize,
+    },
 }
 
 /// What decoding must give back, owned.
@@ -119,7 +123,10 @@ fn run(name: &str) {
             encoder = encoder.with_keepalive_text(text);
             (Frame::Keepalive, comments(text))
         }
-        FrameIn::Retry { ms } => (Frame::Retry(Duration::from_millis(*ms)), vec![Got::Retry(*ms)]),
+        FrameIn::Retry { ms } => (
+            Frame::Retry(Duration::from_millis(*ms)),
+            vec![Got::Retry(*ms)],
+        ),
     };
 
     let mut out = vec![b'#'; 4];
