@@ -10,7 +10,9 @@ use core::time::Duration;
 
 use crate::time::duration_to_millis;
 use crate::EncodeError;
-use validate::{check_event_type, check_id, decimal, field_line_len, measure_lines, Lines};
+use validate::{
+    check_event_type, check_id, decimal, field_line_len, has_line_end, measure_lines, Lines,
+};
 
 /// An event to encode: data plus the optional `event`, `id` and `retry` fields.
 ///
@@ -357,7 +359,7 @@ impl Encoder {
 fn comment_plan(text: &str) -> Plan {
     // A comment line is `:` + text + LF: the length of a field line with an empty
     // name and no separating space.
-    let single = memchr::memchr2(b'\r', b'\n', text.as_bytes()).is_none();
+    let single = !has_line_end(text.as_bytes());
     let lines = if single {
         text.len() + 2
     } else {

@@ -7,7 +7,7 @@ use crate::{EncodeError, Field};
 /// Refuses an `event` value holding CR or LF (either would end the line early and
 /// let the rest of the value be read as another field).
 pub(crate) fn check_event_type(value: &str) -> Result<(), EncodeError> {
-    match memchr::memchr2(b'\r', b'\n', value.as_bytes()) {
+    match find_line_end(value.as_bytes()) {
         None => Ok(()),
         Some(offset) => Err(invalid(Field::EventType, value, offset)),
     }
@@ -16,10 +16,39 @@ pub(crate) fn check_event_type(value: &str) -> Result<(), EncodeError> {
 /// Refuses an `id` value holding CR, LF or NUL (a decoder ignores an `id` field
 /// whose value contains NUL, so it could never be read back).
 pub(crate) fn check_id(value: &str) -> Result<(), EncodeError> {
-    match memchr::memchr3(b'\r', b'\n', 0, value.as_bytes()) {
+    let bytes = value.as_bytes();
+    let found = if bytes.len() < SHORT {
+        bytes
+            .iter()
+            .position(|&b| b == b'\r' || b == b'\n' || b == 0)
+    } else {
+        memchr::memchr3(b'\r', b'\n', 0, bytes)
+    };
+    match found {
         None => Ok(()),
         Some(offset) => Err(invalid(Field::Id, value, offset)),
     }
+}
+
+/// Below this length a plain loop finds a byte faster than `memchr`, whose
+/// dispatch costs a few nanoseconds per call (event types and IDs are usually
+/// this short; measured with `benches/benches/encode.rs`).
+const SHORT: usize = 16;
+
+/// The offset of the first CR or LF in `bytes`.
+#[inline]
+fn find_line_end(bytes: &[u8]) -> Option<usize> {
+    if bytes.len() < SHORT {
+        bytes.iter().position(|&b| b == b'\r' || b == b'\n')
+    } else {
+        memchr::memchr2(b'\r', b'\n', bytes)
+    }
+}
+
+/// Whether `bytes` holds a CR or LF.
+#[inline]
+pub(crate) fn has_line_end(bytes: &[u8]) -> bool {
+    find_line_end(bytes).is_some()
 }
 
 fn invalid(field: Field, value: &str, offset: usize) -> EncodeError {
@@ -72,7 +101,7 @@ impl<'a> Iterator for Lines<'a> {
             return None;
         }
         let bytes = self.rest.as_bytes();
-        match memchr::memchr2(b'\r', b'\n', bytes) {
+        match find_line_end(bytes) {
             None => {
                 self.done = true;
                 Some(self.rest)
@@ -104,7 +133,7 @@ pub(crate) struct Measure {
 /// Measures `value` written as one `name` line per line of it.
 pub(crate) fn measure_lines(name: &[u8], value: &str) -> Measure {
     let bytes = value.as_bytes();
-    if memchr::memchr2(b'\r', b'\n', bytes).is_none() {
+    if !has_line_end(bytes) {
         return Measure {
             len: field_line_len(name, bytes.len()),
             single: true,
