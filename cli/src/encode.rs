@@ -88,21 +88,22 @@ impl From<io::Error> for EncodeCliError {
 /// flushed unit per line, stopping at the first bad line (see the module docs).
 pub(crate) fn run(mut input: impl BufRead, mut output: impl Write) -> Result<(), EncodeCliError> {
     let encoder = Encoder::new();
-    let mut text = String::new();
+    let mut text = Vec::new();
     let mut unit = Vec::new();
     let mut id_in_force = String::new();
     let mut line = 0;
     loop {
         text.clear();
-        if input.read_line(&mut text)? == 0 {
+        if input.read_until(b'\n', &mut text)? == 0 {
             return Ok(());
         }
         line += 1;
-        if text.trim().is_empty() {
+        if text.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
+        // Bytes, not `read_line`: invalid UTF-8 is then a JSON error of this line.
         let value: Value =
-            serde_json::from_str(&text).map_err(|error| EncodeCliError::Json { line, error })?;
+            serde_json::from_slice(&text).map_err(|error| EncodeCliError::Json { line, error })?;
         let shape = |problem: String| EncodeCliError::Shape { line, problem };
         let object = value
             .as_object()
@@ -243,6 +244,36 @@ mod tests {
             "line 2: refused: invalid byte 0x0a at offset 1 of the id field"
         );
         assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn invalid_utf8_and_crlf_lines() {
+        let mut out = Vec::new();
+        let input =
+            b"{\"type\":\"comment\",\"text\":\"a\"}\r\n{\"type\":\"comment\",\"text\":\"\xff\"}\n";
+        let err = run(&input[..], &mut out).unwrap_err();
+        assert_eq!(out, b":a\n\n");
+        assert!(
+            matches!(err, EncodeCliError::Json { line: 2, .. }),
+            "{err:?}"
+        );
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn write_failure_is_an_io_error() {
+        struct Full;
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::ErrorKind::WriteZero.into())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let err = run(&b"{\"type\":\"retry\",\"ms\":1}\n"[..], Full).unwrap_err();
+        assert!(matches!(err, EncodeCliError::Io(_)), "{err:?}");
+        assert_eq!(err.exit_code(), 1);
     }
 
     #[test]
