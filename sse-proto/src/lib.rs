@@ -46,14 +46,14 @@
 //! ```
 //!
 //! The server side is sans-IO too: [`response_headers`], [`LastEventId::parse`],
-//! the keepalive timer [`ServerStream`], and (with `alloc`) the replay [`History`].
+//! the keepalive timer [`ServerStream`], and (with `alloc`) the replay `History`.
 //!
 //! # Crate features
 //!
 //! | feature | enables | default |
 //! | --- | --- | --- |
 //! | `std` | `alloc`; `From<DecodeError> for std::io::Error` | yes |
-//! | `alloc` | [`Decoder::new`] on growable storage, [`EventOwned`], [`ItemOwned`], `Encoder::encode_to_vec`, [`History`] | via `std` |
+//! | `alloc` | [`Decoder::new`] on growable storage, [`EventOwned`], [`ItemOwned`], `Encoder::encode_to_vec`, `History` | via `std` |
 //! | `bytes` | `alloc`; [`Decoder::decode_bytes`]: decode a `BytesMut` into `Bytes` slices of it; `Encoder::encode_to_buf` into any `BufMut` | no |
 //! | `http` | `std`; `http` crate types: `insert_response_headers(&mut HeaderMap, Version)`, `LastEventId::from_headers` | no |
 //!

@@ -27,6 +27,18 @@ fn encode(encoder: &Encoder, frame: Frame<'_>) -> Result<Vec<u8>, EncodeError> {
         );
         assert!(short.iter().all(|&b| b == 0xAA));
     }
+    #[cfg(feature = "alloc")]
+    {
+        let mut v = b"prefix".to_vec();
+        assert_eq!(encoder.encode_to_vec(frame, &mut v), Ok(len));
+        assert_eq!(&v[6..], &exact[..]);
+    }
+    #[cfg(feature = "bytes")]
+    {
+        let mut b = bytes::BytesMut::new();
+        assert_eq!(encoder.encode_to_buf(frame, &mut b), Ok(len));
+        assert_eq!(&b[..], &exact[..]);
+    }
     Ok(exact)
 }
 

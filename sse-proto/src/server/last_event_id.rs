@@ -5,7 +5,7 @@ use core::fmt;
 /// What a request's `Last-Event-ID` header says: the ID of the last event the
 /// client received before it reconnected.
 ///
-/// Pass the outcome to [`History::resume`](crate::History::resume) when it is
+/// Pass the ID to `History::resume` (feature `alloc`) when it is
 /// [`LastEventId::Id`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LastEventId<'a> {
