@@ -54,6 +54,11 @@ impl EncodeCliError {
             _ => 2,
         }
     }
+
+    /// The output was closed by its reader (`sse encode | head`).
+    pub(crate) fn is_broken_pipe(&self) -> bool {
+        matches!(self, EncodeCliError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
 }
 
 impl fmt::Display for EncodeCliError {
@@ -165,7 +170,7 @@ fn str_key<'v>(object: &'v Map<String, Value>, key: &str) -> Result<Option<&'v s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sse_proto::{Decoder, Item};
+    use sse_proto::Decoder;
 
     fn encode(input: &str) -> (String, Option<EncodeCliError>) {
         let mut out = Vec::new();
@@ -307,27 +312,15 @@ mod tests {
         }
     }
 
-    /// Prints items the way `sse decode` does (one JSON object per item, the last
-    /// event ID in force on every event).
+    /// Prints items with `sse decode`'s own printer.
     fn decode_to_jsonl(stream: &[u8]) -> String {
         let mut decoder = Decoder::new();
         let mut feed = decoder.feed(stream);
-        let mut out = String::new();
+        let mut out = Vec::new();
         while let Some(item) = feed.next_item() {
-            let value = match item.unwrap() {
-                Item::Event(e) => serde_json::json!({
-                    "type": "event",
-                    "event": e.event_type(),
-                    "data": e.data(),
-                    "id": e.last_event_id(),
-                }),
-                Item::Comment(text) => serde_json::json!({"type": "comment", "text": text}),
-                Item::Retry(d) => serde_json::json!({"type": "retry", "ms": d.as_millis() as u64}),
-            };
-            out.push_str(&value.to_string());
-            out.push('\n');
+            crate::json::write_item(&mut out, &item.unwrap()).unwrap();
         }
-        out
+        String::from_utf8(out).unwrap()
     }
 
     #[test]

@@ -51,7 +51,7 @@ fn refused_line_exits_two_with_its_number() {
     assert_eq!(stdout, "data: ok\n\n");
     assert_eq!(
         stderr,
-        "sse encode: line 2: refused: invalid byte 0x0d at offset 1 of the event field\n"
+        "sse: line 2: refused: invalid byte 0x0d at offset 1 of the event field\n"
     );
     assert_eq!(code, Some(2));
 }

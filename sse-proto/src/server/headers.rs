@@ -69,13 +69,13 @@ pub const fn response_headers(version: HttpVersion) -> &'static [(&'static str, 
 mod http_types {
     use super::{response_headers, HttpVersion};
 
-    impl From<http::Version> for HttpVersion {
+    impl From<::http::Version> for HttpVersion {
         /// HTTP/2 and HTTP/3 map to themselves, every other version to
         /// [`HttpVersion::Http11`].
-        fn from(v: http::Version) -> Self {
-            if v == http::Version::HTTP_2 {
+        fn from(v: ::http::Version) -> Self {
+            if v == ::http::Version::HTTP_2 {
                 HttpVersion::Http2
-            } else if v == http::Version::HTTP_3 {
+            } else if v == ::http::Version::HTTP_3 {
                 HttpVersion::Http3
             } else {
                 HttpVersion::Http11
@@ -95,11 +95,11 @@ mod http_types {
     /// assert!(!headers.contains_key("connection"));
     /// ```
     #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
-    pub fn insert_response_headers(headers: &mut http::HeaderMap, version: http::Version) {
+    pub fn insert_response_headers(headers: &mut ::http::HeaderMap, version: ::http::Version) {
         for &(name, value) in response_headers(version.into()) {
             headers.insert(
-                http::header::HeaderName::from_static(name),
-                http::header::HeaderValue::from_static(value),
+                ::http::header::HeaderName::from_static(name),
+                ::http::header::HeaderValue::from_static(value),
             );
         }
     }
@@ -133,13 +133,13 @@ mod tests {
     #[cfg(feature = "http")]
     #[test]
     fn http_map_per_version() {
-        let mut map = http::HeaderMap::new();
-        map.insert("connection", http::HeaderValue::from_static("close"));
-        insert_response_headers(&mut map, http::Version::HTTP_11);
+        let mut map = ::http::HeaderMap::new();
+        map.insert("connection", ::http::HeaderValue::from_static("close"));
+        insert_response_headers(&mut map, ::http::Version::HTTP_11);
         assert_eq!(map["connection"], "keep-alive");
         assert_eq!(map.len(), 4);
-        let mut map = http::HeaderMap::new();
-        insert_response_headers(&mut map, http::Version::HTTP_3);
+        let mut map = ::http::HeaderMap::new();
+        insert_response_headers(&mut map, ::http::Version::HTTP_3);
         assert_eq!(map.len(), 3);
         assert_eq!(map["x-accel-buffering"], "no");
     }

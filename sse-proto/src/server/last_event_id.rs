@@ -150,12 +150,12 @@ impl<'a> LastEventId<'a> {
     /// ```
     #[cfg(feature = "http")]
     #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
-    pub fn from_headers(headers: &'a http::HeaderMap) -> LastEventId<'a> {
+    pub fn from_headers(headers: &'a ::http::HeaderMap) -> LastEventId<'a> {
         LastEventId::from_values(
             headers
                 .get_all("last-event-id")
                 .iter()
-                .map(http::HeaderValue::as_bytes),
+                .map(::http::HeaderValue::as_bytes),
         )
     }
 
@@ -224,10 +224,10 @@ mod tests {
     #[cfg(feature = "http")]
     #[test]
     fn repeated_in_header_map() {
-        let mut headers = http::HeaderMap::new();
-        headers.append("last-event-id", http::HeaderValue::from_static("1"));
-        headers.append("last-event-id", http::HeaderValue::from_static("2"));
+        let mut headers = ::http::HeaderMap::new();
+        headers.append("last-event-id", ::http::HeaderValue::from_static("1"));
+        headers.append("last-event-id", ::http::HeaderValue::from_static("2"));
         assert_eq!(LastEventId::from_headers(&headers), Invalid(Repeated));
-        assert_eq!(LastEventId::from_headers(&http::HeaderMap::new()), Absent);
+        assert_eq!(LastEventId::from_headers(&::http::HeaderMap::new()), Absent);
     }
 }
