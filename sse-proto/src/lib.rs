@@ -144,7 +144,7 @@
 //! | --- | --- | --- |
 //! | `std` | `alloc`; `From<DecodeError>` and `From<HttpError>` for `std::io::Error` | yes |
 //! | `alloc` | [`Decoder::new`] on growable storage, [`EventOwned`], [`ItemOwned`], [`client::Client::new`], `write_to_vec` in [`http`], `Encoder::encode_to_vec`, `History` | via `std` |
-//! | `bytes` | `alloc`; [`Decoder::decode_bytes`]: decode a `BytesMut` into `Bytes` slices of it; `Encoder::encode_to_buf` into any `BufMut` | no |
+//! | `bytes` | `alloc`; `Decoder::decode_bytes`: decode a `BytesMut` into `Bytes` slices of it; `Encoder::encode_to_buf` into any `BufMut` | no |
 //! | `http` | `std`; types of the `http` crate (not the [`http`] module): `insert_response_headers(&mut HeaderMap, Version)`, `LastEventId::from_headers` | no |
 //!
 //! With default features off, decode into caller memory with
