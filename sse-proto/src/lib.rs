@@ -177,6 +177,7 @@ extern crate std;
 
 pub mod client;
 mod decode;
+mod digits;
 mod encode;
 mod error;
 mod event;

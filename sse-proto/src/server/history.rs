@@ -387,16 +387,10 @@ impl History {
 /// (except `"0"` itself).
 fn parse_decimal(s: &str) -> Option<u64> {
     let bytes = s.as_bytes();
-    if bytes.is_empty() || bytes.len() > 20 || (bytes.len() > 1 && bytes[0] == b'0') {
+    if bytes.len() > 1 && bytes[0] == b'0' {
         return None;
     }
-    bytes.iter().try_fold(0u64, |n, &b| {
-        if b.is_ascii_digit() {
-            n.checked_mul(10)?.checked_add(u64::from(b - b'0'))
-        } else {
-            None
-        }
-    })
+    crate::digits::parse_u64(bytes)
 }
 
 #[cfg(test)]
