@@ -189,6 +189,11 @@ mod time;
 #[cfg(test)]
 mod tests;
 
+/// The README's examples, compiled and run as doc tests.
+#[cfg(all(doctest, feature = "std"))]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 #[cfg(feature = "bytes")]
 pub use decode::{BytesEvent, BytesItem, BytesStr};
 pub use decode::{Decoded, Decoder, Feed, FixedBuf, Storage, StreamEnd};
