@@ -2,6 +2,7 @@
 //! line. Built on `sse-proto`.
 
 mod decode;
+mod encode;
 mod json;
 
 use std::io::{self, BufWriter, Write};
@@ -25,25 +26,32 @@ enum Command {
     /// {"type":"retry","ms":..} or {"type":"comment","text":..}. Exits 2 on a limit
     /// error, after printing the items before it.
     Decode(decode::Args),
+    /// Encode JSON Lines on stdin (as `decode` prints them) into an event stream.
+    ///
+    /// Writes and flushes each line's unit as it is read. A bad line (invalid
+    /// JSON, a missing key, a field the encoder refuses) writes nothing and exits 2
+    /// with its line number, after the lines before it were written.
+    Encode,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Decode(args) => {
-            let stdout = io::stdout().lock();
-            decode::run(&args, io::stdin().lock(), BufWriter::new(stdout))
-        }
+    let stdout = BufWriter::new(io::stdout().lock());
+    let failure = match cli.command {
+        Command::Decode(args) => decode::run(&args, io::stdin().lock(), stdout)
+            .err()
+            .map(|e| (e.is_broken_pipe(), e.exit_code(), e.to_string())),
+        Command::Encode => encode::run(io::stdin().lock(), stdout)
+            .err()
+            .map(|e| (e.is_broken_pipe(), e.exit_code(), e.to_string())),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            if e.is_broken_pipe() {
-                // The reader went away (`sse decode | head`): not an error.
-                return ExitCode::SUCCESS;
-            }
-            let _ = writeln!(io::stderr(), "sse: {e}");
-            ExitCode::from(e.exit_code())
+    match failure {
+        None => ExitCode::SUCCESS,
+        // The reader went away (`sse decode | head`): not an error.
+        Some((true, _, _)) => ExitCode::SUCCESS,
+        Some((false, code, message)) => {
+            let _ = writeln!(io::stderr(), "sse: {message}");
+            ExitCode::from(code)
         }
     }
 }

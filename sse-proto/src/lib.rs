@@ -121,13 +121,31 @@
 //! # }
 //! ```
 //!
+//! # Example: encoding
+//!
+//! ```
+//! use sse_proto::{Encoder, EventFrame, Frame};
+//!
+//! let encoder = Encoder::new();
+//! let mut buf = [0u8; 128];
+//! let event = EventFrame::new("{\"delta\":\"hi\"}").with_event_type("delta").with_id("1");
+//! let n = encoder.encode_into(event, &mut buf).unwrap(); // or encode_to_vec / encode_to_buf
+//! assert_eq!(&buf[..n], b"event: delta\nid: 1\ndata: {\"delta\":\"hi\"}\n\n");
+//! // A refused field (CR/LF in event or id, NUL in id) writes nothing.
+//! assert!(encoder.encode_into(EventFrame::new("x").with_id("1\n2"), &mut buf).is_err());
+//! ```
+//!
+//! The server side is sans-IO too: [`response_headers`], [`LastEventId::parse`],
+//! the keepalive timer [`ServerStream`], and (with `alloc`) the replay `History`.
+//!
 //! # Crate features
 //!
 //! | feature | enables | default |
 //! | --- | --- | --- |
 //! | `std` | `alloc`; `From<DecodeError>` and `From<HttpError>` for `std::io::Error` | yes |
-//! | `alloc` | [`Decoder::new`] on growable storage, [`EventOwned`], [`ItemOwned`], [`client::Client::new`], `write_to_vec` in [`http`] | via `std` |
-//! | `bytes` | `alloc`; `Decoder::decode_bytes`: decode a `BytesMut` into `Bytes` slices of it | no |
+//! | `alloc` | [`Decoder::new`] on growable storage, [`EventOwned`], [`ItemOwned`], [`client::Client::new`], `write_to_vec` in [`http`], `Encoder::encode_to_vec`, `History` | via `std` |
+//! | `bytes` | `alloc`; `Decoder::decode_bytes`: decode a `BytesMut` into `Bytes` slices of it; `Encoder::encode_to_buf` into any `BufMut` | no |
+//! | `http` | `std`; types of the `http` crate (not the [`http`] module): `insert_response_headers(&mut HeaderMap, Version)`, `LastEventId::from_headers` | no |
 //!
 //! With default features off, decode into caller memory with
 //! [`Decoder::with_buffer`]; everything else works the same.
@@ -159,21 +177,40 @@ extern crate std;
 
 pub mod client;
 mod decode;
+mod digits;
+mod encode;
 mod error;
 mod event;
 pub mod http;
 mod limits;
+mod server;
 mod time;
 
 #[cfg(test)]
 mod tests;
 
+/// The README's examples, compiled and run as doc tests.
+#[cfg(all(doctest, feature = "std"))]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 #[cfg(feature = "bytes")]
 pub use decode::{BytesEvent, BytesItem, BytesStr};
 pub use decode::{Decoded, Decoder, Feed, FixedBuf, Storage, StreamEnd};
-pub use error::{DecodeError, FailReason, HttpError};
+pub use encode::{Encoder, EventFrame, Frame};
+#[cfg(feature = "alloc")]
+pub use error::HistoryError;
+pub use error::{DecodeError, EncodeError, FailReason, Field, HttpError};
 pub use event::{Event, Item};
 #[cfg(feature = "alloc")]
 pub use event::{EventOwned, ItemOwned};
 pub use limits::Limits;
+#[cfg(feature = "http")]
+pub use server::insert_response_headers;
+pub use server::{
+    response_headers, HttpVersion, InvalidLastEventId, Keepalive, LastEventId, ServerStream,
+    CONTENT_TYPE,
+};
+#[cfg(feature = "alloc")]
+pub use server::{History, HistoryLimits, Replay, Resume};
 pub use time::Instant;

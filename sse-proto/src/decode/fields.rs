@@ -75,6 +75,18 @@ fn value_after(line: &[u8], name: &[u8]) -> Option<Range<usize>> {
     }
 }
 
+/// The length of the `data:` prefix (with its one optional space) of a line that
+/// starts with one, or 0. Needs the byte after the colon to decide, so a line
+/// shorter than 6 bytes gives 0.
+#[inline]
+pub(crate) fn data_prefix_len(line: &[u8]) -> usize {
+    match line {
+        [b'd', b'a', b't', b'a', b':', b' ', ..] => 6,
+        [b'd', b'a', b't', b'a', b':', _, ..] => 5,
+        _ => 0,
+    }
+}
+
 /// The `retry` rule: ASCII digits only, at least one, read as base-ten
 /// milliseconds. Anything else (a sign, a space, a decimal point, empty) is `None`.
 /// Values past `u64::MAX` saturate rather than overflow.
@@ -127,6 +139,16 @@ mod tests {
         long_no_colon: b"datadata" => Line::Other;
         unknown_short: b"foo" => Line::Other;
         value_has_colons: b"data: a:b" => Line::Data(6..9);
+    }
+
+    #[test]
+    fn data_prefix() {
+        assert_eq!(data_prefix_len(b"data: x"), 6);
+        assert_eq!(data_prefix_len(b"data:  "), 6);
+        assert_eq!(data_prefix_len(b"data:xy"), 5);
+        assert_eq!(data_prefix_len(b"data:"), 0);
+        assert_eq!(data_prefix_len(b"data "), 0);
+        assert_eq!(data_prefix_len(b"Data: x"), 0);
     }
 
     #[test]

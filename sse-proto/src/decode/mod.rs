@@ -148,6 +148,10 @@ pub struct Decoder<S: Storage> {
     limits: Limits,
     data_len: usize,
     line_len: usize,
+    /// The partial line is a `data` line whose `data:` prefix (this many bytes)
+    /// was not stored: its value goes straight after the data buffer, so a long
+    /// value spanning many reads is copied once. Only for growable storage.
+    line_prefix: usize,
     retry: Option<Duration>,
     mode: Mode,
     pending_error: Option<DecodeError>,
@@ -232,6 +236,7 @@ impl<S: Storage> Decoder<S> {
             limits: Limits::new(),
             data_len: 0,
             line_len: 0,
+            line_prefix: 0,
             retry: None,
             mode: Mode::Normal,
             pending_error: None,
@@ -375,7 +380,7 @@ impl<S: Storage> Decoder<S> {
     /// ```
     pub fn finish(&mut self) -> StreamEnd {
         let truncated =
-            self.line_len > 0 || self.in_block || matches!(self.mode, Mode::Skip { .. });
+            self.has_partial_line() || self.in_block || matches!(self.mode, Mode::Skip { .. });
         self.reset();
         if truncated {
             StreamEnd::Truncated
@@ -401,8 +406,14 @@ impl<S: Storage> Decoder<S> {
         self.ty_set = false;
         self.data_len = 0;
         self.line_len = 0;
+        self.line_prefix = 0;
         self.id_set = false;
         self.in_block = false;
+    }
+
+    /// Whether part of a line is kept from earlier input.
+    fn has_partial_line(&self) -> bool {
+        self.line_len > 0 || self.line_prefix > 0
     }
 
     /// The room left in `main` for the partial line: all of it for growable
@@ -435,7 +446,7 @@ impl<S: Storage> Decoder<S> {
             let capacity = self.main.capacity();
             (DecodeError::BufferFull { capacity }, room)
         };
-        let at = pos + allowed.saturating_sub(self.line_len);
+        let at = pos + allowed.saturating_sub(self.line_prefix + self.line_len);
         self.fail(
             error,
             at,
@@ -506,13 +517,14 @@ impl<S: Storage> Decoder<S> {
         // step ends before the event does.
         let mut data_in: Option<Range<usize>> = None;
 
-        if self.line_len > 0 && pos < input.len() {
+        if self.has_partial_line() && pos < input.len() {
             // Complete (or extend) the partial line kept in `main`.
             let rest = &input[pos..];
             let found_end = lines::find_line_end(rest);
             let seg = found_end.unwrap_or(rest.len());
             let limit = self.limits.max_line_len.min(self.line_room(&data_in));
-            if self.line_len.saturating_add(seg) > limit {
+            let seen = self.line_prefix + self.line_len;
+            if seen.saturating_add(seg) > limit {
                 return self.line_limit_error(pos, true, &data_in);
             }
             let kept = self.main.try_extend(&rest[..seg]).is_ok();
@@ -533,8 +545,14 @@ impl<S: Storage> Decoder<S> {
             } else {
                 0
             };
-            let parsed = fields::parse_line(&self.main.bytes()[base + bom..]);
+            let parsed = if self.line_prefix > 0 {
+                // A data value, already in place.
+                Line::Data(0..self.main.bytes().len() - base)
+            } else {
+                fields::parse_line(&self.main.bytes()[base + bom..])
+            };
             self.line_len = 0;
+            self.line_prefix = 0;
             let at = LineAt {
                 base: base + bom,
                 stored: true,
@@ -557,9 +575,15 @@ impl<S: Storage> Decoder<S> {
                     return self.line_limit_error(pos, true, &data_in);
                 }
                 self.materialize(input, &mut data_in);
-                let kept = self.main.try_extend(rest).is_ok();
+                let prefix = if self.main.capacity() == usize::MAX && !self.at_start {
+                    fields::data_prefix_len(rest)
+                } else {
+                    0
+                };
+                let kept = self.main.try_extend(&rest[prefix..]).is_ok();
                 debug_assert!(kept, "room checked above");
-                self.line_len = rest.len();
+                self.line_len = rest.len() - prefix;
+                self.line_prefix = prefix;
                 pos = input.len();
                 break;
             };
@@ -696,9 +720,12 @@ impl<S: Storage> Decoder<S> {
                     return Some(self.fail(error, eol, Mode::Skip { mid_line: true }));
                 }
                 if stored {
-                    // The value sits right after the data buffer: slide it down.
+                    // The value sits right after the data buffer (or already at
+                    // its place): slide it down.
                     let len = r.len();
-                    self.main.bytes_mut().copy_within(r, self.data_len);
+                    if r.start != self.data_len {
+                        self.main.bytes_mut().copy_within(r, self.data_len);
+                    }
                     self.main.truncate(self.data_len + len);
                     // The line held at least `data` (4 bytes) more than its value.
                     let kept = self.main.try_extend(b"\n").is_ok();

@@ -140,7 +140,7 @@ impl<'b> Response<'_, 'b> {
             .filter(|h| h.name.eq_ignore_ascii_case("content-length"))
         {
             for v in h.value.split(|&b| b == b',').map(trim) {
-                let n = parse_decimal(v).ok_or(HttpError::InvalidContentLength)?;
+                let n = crate::digits::parse_u64(v).ok_or(HttpError::InvalidContentLength)?;
                 if length.is_some_and(|l| l != n) {
                     return Err(HttpError::InvalidContentLength);
                 }
@@ -149,20 +149,6 @@ impl<'b> Response<'_, 'b> {
         }
         Ok(length.map_or(Framing::UntilClose, Framing::Length))
     }
-}
-
-/// A non-empty run of ASCII digits as a `u64`, or `None` (also on overflow).
-fn parse_decimal(digits: &[u8]) -> Option<u64> {
-    if digits.is_empty() {
-        return None;
-    }
-    digits.iter().try_fold(0u64, |n, &b| {
-        if b.is_ascii_digit() {
-            n.checked_mul(10)?.checked_add(u64::from(b - b'0'))
-        } else {
-            None
-        }
-    })
 }
 
 #[cfg(test)]
