@@ -177,11 +177,74 @@ def client_timeline_seeds():
         yield bytes([seed[0] | 8]) + seed[1:3] + u16(1000) + seed[5:]
 
 
+def short(text):
+    data = text.encode("utf-8")[:255]
+    return bytes([len(data)]) + data
+
+
+def long(text):
+    data = text.encode("utf-8")[:0xFFFF]
+    return len(data).to_bytes(2, "little") + data
+
+
+def frame(item):
+    """An expected decode item as a frame in the FrameIn::read layout."""
+    if item["type"] == "event":
+        ty = item["event"] if item["event"] != "message" else None
+        flags = (ty is not None) | (bool(item["id"]) << 1)
+        out = bytes([0, flags])
+        if ty is not None:
+            out += short(ty)
+        if item["id"]:
+            out += short(item["id"])
+        return out + long(item["data"])
+    if item["type"] == "comment":
+        return bytes([1]) + long(item["text"])
+    if item["type"] == "retry":
+        return bytes([3]) + item["ms"].to_bytes(8, "little")
+    return b""
+
+
+def expected_items():
+    """The expected items of every decode vector, as lists."""
+    for path in sorted(glob.glob(os.path.join(VECTORS, "decode", "*.json"))):
+        with open(path, encoding="utf-8") as f:
+            for vector in json.load(f):
+                yield [i for i in vector["expect"] if i["type"] != "error"]
+
+
+def roundtrip_seeds():
+    for i, items in enumerate(expected_items()):
+        if i % 2:
+            continue
+        frames = b"".join(frame(item) for item in items)
+        if frames:
+            yield bytes([i % 4]) + frames + bytes([2])
+    # Refused: CR in an event type, NUL in an id; an event with a retry.
+    yield bytes([0, 0, 1]) + short("a\rb") + long("x")
+    yield bytes([0, 0, 2]) + short("1\x002") + long("x")
+    yield bytes([0, 0, 7]) + (3000).to_bytes(8, "little") + short("t") + short("") + long("a\r\nb\n")
+
+
+def encode_seeds():
+    seen = set()
+    for i, items in enumerate(expected_items()):
+        for item in items:
+            seed = bytes([i % 4]) + frame(item)
+            if seed not in seen and len(seen) < 80:
+                seen.add(seed)
+                yield seed
+    yield bytes([2, 2])
+    yield bytes([0, 0, 3]) + short("a\nb") + short("1\r") + long("")
+
+
 TARGETS = {
     "decode": decode_seeds,
     "decode_chunks": decode_chunks_seeds,
     "http_response": http_response_seeds,
     "client_timeline": client_timeline_seeds,
+    "roundtrip": roundtrip_seeds,
+    "encode": encode_seeds,
 }
 
 if __name__ == "__main__":

@@ -1,7 +1,11 @@
 //! Helpers shared by the fuzz targets: limits from knob bytes, and the decoder's
 //! output recorded in a comparable form.
 
-use sse_proto::{DecodeError, Decoder, Item, ItemOwned, Limits, Storage, StreamEnd};
+use core::time::Duration;
+
+use sse_proto::{
+    DecodeError, Decoder, Encoder, EventFrame, Frame, Item, ItemOwned, Limits, Storage, StreamEnd,
+};
 
 /// Decoder limits from two knob bytes: the byte itself (0..=254) as the limit,
 /// 255 for the default limits (so the ordinary path is fuzzed too).
@@ -214,10 +218,150 @@ impl<'a> Reader<'a> {
         u16::from_le_bytes([self.u8(), self.u8()])
     }
 
+    /// The next eight bytes, little-endian.
+    pub fn u64(&mut self) -> u64 {
+        u64::from(self.u16())
+            | u64::from(self.u16()) << 16
+            | u64::from(self.u16()) << 32
+            | u64::from(self.u16()) << 48
+    }
+
+    /// `len: u8` then that many bytes, as text (invalid UTF-8 becomes U+FFFD).
+    pub fn short_text(&mut self) -> String {
+        let len = self.u8();
+        String::from_utf8_lossy(self.take(len.into())).into_owned()
+    }
+
+    /// `len: u16` then that many bytes, as text.
+    pub fn text(&mut self) -> String {
+        let len = self.u16();
+        String::from_utf8_lossy(self.take(len.into())).into_owned()
+    }
+
     /// The next `n` bytes (fewer at the end).
     pub fn take(&mut self, n: usize) -> &'a [u8] {
         let (head, tail) = self.0.split_at(n.min(self.0.len()));
         self.0 = tail;
         head
     }
+}
+
+/// Keepalive texts an [`Encoder`] can be given (they must be `'static`).
+pub const KEEPALIVES: [&str; 4] = ["", " keepalive", "\r\nping\rpong\n", "\u{0}\u{fffd}"];
+
+/// An encoder with the keepalive text chosen by `knob`.
+pub fn encoder(knob: u8) -> Encoder {
+    Encoder::new().with_keepalive_text(KEEPALIVES[usize::from(knob) % KEEPALIVES.len()])
+}
+
+/// A frame to encode, owning its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FrameIn {
+    /// [`Frame::Event`].
+    Event {
+        /// `event` field.
+        event_type: Option<String>,
+        /// `id` field.
+        id: Option<String>,
+        /// `retry` field, ms.
+        retry: Option<u64>,
+        /// The data.
+        data: String,
+    },
+    /// [`Frame::Comment`].
+    Comment(String),
+    /// [`Frame::Keepalive`].
+    Keepalive,
+    /// [`Frame::Retry`], ms.
+    Retry(u64),
+}
+
+impl FrameIn {
+    /// Reads `tag: u8` and, by `tag % 4`: 0 an event (`flags: u8`: bit 0 type,
+    /// bit 1 id, bit 2 retry; then `retry: u64` if set, the type and the id as
+    /// `len: u8` + bytes if set, the data as `len: u16` + bytes), 1 a comment
+    /// (`len: u16` + bytes), 2 the keepalive, 3 a retry (`ms: u64`).
+    pub fn read(r: &mut Reader<'_>) -> FrameIn {
+        match r.u8() % 4 {
+            0 => {
+                let flags = r.u8();
+                let retry = (flags & 4 != 0).then(|| r.u64());
+                let event_type = (flags & 1 != 0).then(|| r.short_text());
+                let id = (flags & 2 != 0).then(|| r.short_text());
+                let data = r.text();
+                FrameIn::Event {
+                    event_type,
+                    id,
+                    retry,
+                    data,
+                }
+            }
+            1 => FrameIn::Comment(r.text()),
+            2 => FrameIn::Keepalive,
+            _ => FrameIn::Retry(r.u64()),
+        }
+    }
+
+    /// The frame, borrowing `self`.
+    pub fn frame(&self) -> Frame<'_> {
+        match self {
+            FrameIn::Event {
+                event_type,
+                id,
+                retry,
+                data,
+            } => {
+                let mut e = EventFrame::new(data);
+                if let Some(t) = event_type {
+                    e = e.with_event_type(t);
+                }
+                if let Some(id) = id {
+                    e = e.with_id(id);
+                }
+                if let Some(ms) = retry {
+                    e = e.with_retry(Duration::from_millis(*ms));
+                }
+                Frame::Event(e)
+            }
+            FrameIn::Comment(text) => Frame::Comment(text),
+            FrameIn::Keepalive => Frame::Keepalive,
+            FrameIn::Retry(ms) => Frame::Retry(Duration::from_millis(*ms)),
+        }
+    }
+
+    /// The first byte the encoder must refuse: an event type with CR or LF, an
+    /// ID with CR, LF or NUL. `(is the id, offset, byte)`.
+    pub fn first_invalid(&self) -> Vec<(bool, usize, u8)> {
+        let FrameIn::Event { event_type, id, .. } = self else {
+            return Vec::new();
+        };
+        let first = |s: &Option<String>, bad: &[u8]| {
+            s.as_deref()?
+                .bytes()
+                .enumerate()
+                .find(|(_, b)| bad.contains(b))
+        };
+        let mut out = Vec::new();
+        if let Some((at, b)) = first(event_type, b"\r\n") {
+            out.push((false, at, b));
+        }
+        if let Some((at, b)) = first(id, b"\r\n\0") {
+            out.push((true, at, b));
+        }
+        out
+    }
+}
+
+/// The lines of `text` split at CRLF, lone CR and lone LF (a trailing line end
+/// gives a final empty line).
+pub fn split_lines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(['\r', '\n']) {
+        lines.push(&rest[..at]);
+        let skip = if rest[at..].starts_with("\r\n") { 2 } else { 1 };
+        rest = &rest[at + skip..];
+    }
+    lines.push(rest);
+    lines
 }
