@@ -1,6 +1,7 @@
 //! The same bytes cut by a fuzzer-chosen schedule decode exactly as when fed
 //! whole: same items, errors at the same stream offsets, same
-//! `last_event_id()`, `retry()` and `finish()` result.
+//! `last_event_id()`, `retry()` and `finish()` result; through `decode()`,
+//! `feed()` and `decode_bytes()` (reads appended to one `BytesMut`).
 //!
 //! Input: `[max_line_len knob, max_event_len knob, n, len_1 .. len_n, body...]`.
 //! The chunk lengths `len_i` (0 feeds an empty slice) repeat until the body is
@@ -8,7 +9,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sse_fuzz::{chunks, decode_feed, decode_steps, limits, split_schedule};
+use sse_fuzz::{chunks, decode_bytes, decode_feed, decode_steps, limits, split_schedule};
 use sse_proto::Decoder;
 
 fuzz_target!(|input: &[u8]| {
@@ -24,4 +25,6 @@ fuzz_target!(|input: &[u8]| {
     assert_eq!(whole, stepped, "schedule {schedule:?}");
     let fed = decode_feed(Decoder::new().with_limits(limits), cut.iter().copied());
     assert_eq!(whole, fed, "schedule {schedule:?}");
+    let bytes = decode_bytes(Decoder::new().with_limits(limits), cut.iter().copied());
+    assert_eq!(whole, bytes, "decode_bytes, schedule {schedule:?}");
 });

@@ -3,8 +3,10 @@
 
 use core::time::Duration;
 
+use bytes::BytesMut;
 use sse_proto::{
-    DecodeError, Decoder, Encoder, EventFrame, Frame, Item, ItemOwned, Limits, Storage, StreamEnd,
+    BytesItem, DecodeError, Decoder, Encoder, Event, EventFrame, Frame, Item, ItemOwned, Limits,
+    Storage, StreamEnd,
 };
 
 /// Decoder limits from two knob bytes: the byte itself (0..=254) as the limit,
@@ -146,6 +148,45 @@ pub fn decode_feed<'c, S: Storage>(
         }
         assert!(feed.remaining().is_empty());
         offset += chunk.len();
+    }
+    finish(decoder, out)
+}
+
+/// Decodes `chunks` with [`Decoder::decode_bytes`], appending each read to one
+/// `BytesMut` the way an adapter does, then finishes.
+pub fn decode_bytes<'c, S: Storage>(
+    mut decoder: Decoder<S>,
+    chunks: impl IntoIterator<Item = &'c [u8]>,
+) -> Trace {
+    let limits = decoder.limits();
+    let mut out = Vec::new();
+    let mut buf = BytesMut::new();
+    let mut appended = 0;
+    for chunk in chunks {
+        buf.extend_from_slice(chunk);
+        appended += chunk.len();
+        loop {
+            match decoder.decode_bytes(&mut buf) {
+                Ok(None) => break,
+                Ok(Some(item)) => {
+                    let (ty, data, id);
+                    let item = match &item {
+                        BytesItem::Event(e) => {
+                            (ty, data, id) = (&*e.event_type, &*e.data, &*e.last_event_id);
+                            Item::Event(Event::new(ty, data, id))
+                        }
+                        BytesItem::Comment(c) => Item::Comment(c),
+                        BytesItem::Retry(d) => Item::Retry(*d),
+                    };
+                    out.push(Out::Item(checked(item, limits)));
+                }
+                Err(e) => {
+                    check_error(e, limits);
+                    out.push(Out::Error(e, appended - buf.len()));
+                }
+            }
+        }
+        assert!(buf.is_empty());
     }
     finish(decoder, out)
 }
