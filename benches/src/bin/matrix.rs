@@ -1,0 +1,83 @@
+//! Conformance matrix: runs the decode vectors against our decoder and every peer
+//! (whole input and split in two at every offset) and prints a Markdown table of
+//! pass counts.
+//!
+//! ```text
+//! cargo run -p sse-benches --features peers --bin matrix -- conformance/vectors/decode [-v]
+//! ```
+//!
+//! `-v` lists each failing case per decoder with the first failing split and what
+//! the decoder produced there.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use sse_benches::peers::ALL;
+use sse_benches::vectors::{check, load_dir, Outcome};
+
+fn main() -> ExitCode {
+    let mut dir = None;
+    let mut verbose = false;
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "-v" | "--verbose" => verbose = true,
+            _ if dir.is_none() => dir = Some(PathBuf::from(arg)),
+            _ => {
+                eprintln!("usage: matrix <vectors/decode dir> [-v]");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Some(dir) = dir else {
+        eprintln!("usage: matrix <vectors/decode dir> [-v]");
+        return ExitCode::from(2);
+    };
+    let (cases, unreadable) = match load_dir(&dir) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("cannot read {}: {e}", dir.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    for bad in &unreadable {
+        eprintln!("skipped {bad}");
+    }
+    println!(
+        "{} cases from {} (each whole and split at every offset)\n",
+        cases.len(),
+        dir.display()
+    );
+    println!("| decoder | passed | failed |");
+    println!("| --- | ---: | ---: |");
+    let mut details = Vec::new();
+    for peer in ALL {
+        let mut passed = 0;
+        for case in &cases {
+            match check(peer, case) {
+                Outcome::Pass => passed += 1,
+                Outcome::Fail { split, got } => {
+                    let at = split.map_or_else(|| "whole".to_string(), |k| format!("split at {k}"));
+                    details.push(format!(
+                        "{}: {} ({at}): got [{}]",
+                        peer.name,
+                        case.name,
+                        got.join(", ")
+                    ));
+                }
+            }
+        }
+        println!(
+            "| {} | {passed}/{} | {} |",
+            peer.name,
+            cases.len(),
+            cases.len() - passed
+        );
+    }
+    if verbose {
+        println!();
+        for line in &details {
+            println!("- {line}");
+        }
+    }
+    ExitCode::SUCCESS
+}
