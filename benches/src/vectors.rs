@@ -192,19 +192,32 @@ pub enum Outcome {
 /// What `peer` reports for `parts`, comments dropped when it cannot report them.
 fn run(peer: &Peer, parts: &[Bytes]) -> Result<Vec<Expected>, (Vec<Expected>, String)> {
     let mut got = Vec::new();
-    let result = (peer.drive)(parts, &mut |seen| {
-        if peer.comments || !matches!(seen, Seen::Comment(_)) {
-            got.push(Expected::from_seen(seen));
-        }
-    });
+    // A peer that panics on some input fails that case; the matrix goes on.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        (peer.drive)(parts, &mut |seen| {
+            if peer.comments || !matches!(seen, Seen::Comment(_)) {
+                got.push(Expected::from_seen(seen));
+            }
+        })
+    }));
     match result {
-        Ok(()) => Ok(got),
-        Err(e) => Err((got, e)),
+        Ok(Ok(())) => Ok(got),
+        Ok(Err(e)) => Err((got, e)),
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err((got, format!("panicked: {msg}")))
+        }
     }
 }
 
 /// Runs `case` on `peer`: the whole input, then split in two at every offset.
-/// Comments are left out of the expectation for a peer that drops them all.
+/// Comments are left out of the expectation for a peer that drops them all. A
+/// panic in the peer fails the case (install a quiet panic hook to keep the
+/// report readable).
 pub fn check(peer: &Peer, case: &Case) -> Outcome {
     let expect: Vec<Expected> = case
         .expect
