@@ -6,7 +6,9 @@
 //! item is `{"type": "event", "event", "data", "id"}`, `{"type": "retry", "ms"}`
 //! or `{"type": "comment", "text"}`. A missing `event` means `message`, a missing
 //! `id` means `""`. Other fields are ignored; a case with an unknown item type is
-//! reported as unreadable rather than guessed at.
+//! reported as unreadable rather than guessed at, and a case with `limits` (a
+//! project rule about configured limits, which each crate has in its own form,
+//! if at all) is set aside.
 
 use std::fmt;
 use std::path::Path;
@@ -85,6 +87,9 @@ impl fmt::Display for Unreadable {
     }
 }
 
+/// The reason given for a case set aside because it configures limits.
+pub const LIMITS: &str = "sets limits (a project rule), not compared across decoders";
+
 /// Reads every `*.json` file of `dir` (sorted by name), returning the cases and
 /// the files or cases it could not read.
 ///
@@ -135,6 +140,9 @@ fn push_case(file: &str, v: &Value, cases: &mut Vec<Case>, bad: &mut Vec<Unreada
 }
 
 fn parse_case(v: &Value) -> Result<(Vec<u8>, Vec<Expected>), String> {
+    if v.get("limits").is_some() {
+        return Err(LIMITS.into());
+    }
     let input = if let Some(s) = v.get("input").and_then(Value::as_str) {
         s.as_bytes().to_vec()
     } else if let Some(s) = v.get("input_base64").and_then(Value::as_str) {
@@ -280,6 +288,14 @@ mod tests {
                 }
             ]
         );
+    }
+
+    #[test]
+    fn sets_aside_cases_with_limits() {
+        let v: Value =
+            serde_json::from_str(r#"{"input":"","expect":[],"limits":{"max_line_len":4}}"#)
+                .unwrap();
+        assert_eq!(parse_case(&v).unwrap_err(), LIMITS);
     }
 
     #[test]

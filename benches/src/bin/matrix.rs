@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use sse_benches::peers::ALL;
-use sse_benches::vectors::{check, load_dir, Outcome};
+use sse_benches::vectors::{check, load_dir, Outcome, LIMITS};
 
 fn main() -> ExitCode {
     let mut dir = None;
@@ -41,8 +41,12 @@ fn main() -> ExitCode {
     };
     // Peers that panic on a vector fail it; their messages go in the -v list.
     std::panic::set_hook(Box::new(|_| {}));
-    for bad in &unreadable {
-        eprintln!("skipped {bad}");
+    let set_aside = unreadable.iter().filter(|u| u.reason == LIMITS).count();
+    if set_aside > 0 {
+        eprintln!("set aside {set_aside} cases: {LIMITS}");
+    }
+    for bad in unreadable.iter().filter(|u| u.reason != LIMITS) {
+        eprintln!("unreadable: {bad}");
     }
     println!(
         "{} cases from {} (each whole and split at every offset)\n",
