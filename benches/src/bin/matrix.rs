@@ -9,6 +9,7 @@
 //! `-v` lists each failing case per decoder with the first failing split and what
 //! the decoder produced there.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -53,14 +54,35 @@ fn main() -> ExitCode {
         cases.len(),
         dir.display()
     );
-    println!("| decoder | passed | failed |");
-    println!("| --- | ---: | ---: |");
+    // The file a case comes from is its topic: `bom.json#name` -> `bom`.
+    let topic = |name: &str| -> String {
+        let file = name.split('#').next().unwrap_or(name);
+        file.strip_suffix(".json").unwrap_or(file).to_string()
+    };
+    let mut topics: Vec<String> = cases.iter().map(|c| topic(&c.name)).collect();
+    topics.dedup();
+    print!("| decoder | passed |");
+    for t in &topics {
+        print!(" {t} |");
+    }
+    println!();
+    print!("| --- | ---: |");
+    for _ in &topics {
+        print!(" ---: |");
+    }
+    println!();
     let mut details = Vec::new();
     for peer in ALL {
         let mut passed = 0;
+        let mut per_topic: BTreeMap<String, (usize, usize)> = BTreeMap::new();
         for case in &cases {
+            let slot = per_topic.entry(topic(&case.name)).or_default();
+            slot.1 += 1;
             match check(peer, case) {
-                Outcome::Pass => passed += 1,
+                Outcome::Pass => {
+                    passed += 1;
+                    slot.0 += 1;
+                }
                 Outcome::Fail { split, got } => {
                     let at = split.map_or_else(|| "whole".to_string(), |k| format!("split at {k}"));
                     details.push(format!(
@@ -72,12 +94,12 @@ fn main() -> ExitCode {
                 }
             }
         }
-        println!(
-            "| {} | {passed}/{} | {} |",
-            peer.name,
-            cases.len(),
-            cases.len() - passed
-        );
+        print!("| {} | {passed}/{} |", peer.name, cases.len());
+        for t in &topics {
+            let (ok, all) = per_topic.get(t).copied().unwrap_or_default();
+            print!(" {ok}/{all} |");
+        }
+        println!();
     }
     if verbose {
         println!();
