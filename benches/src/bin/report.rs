@@ -98,7 +98,18 @@ fn main() -> ExitCode {
     );
     decoders.push("memchr-floor".into());
 
-    println!("Median throughput in MB/s (10^6 bytes/s); in brackets, ours / theirs.\n");
+    println!("| corpus | bytes | events | comments |");
+    println!("| --- | ---: | ---: | ---: |");
+    for c in sse_benches::corpora() {
+        println!(
+            "| {} | {} | {} | {} |",
+            c.name,
+            c.bytes.len(),
+            c.events,
+            c.comments
+        );
+    }
+    println!("\nMedian throughput in MB/s (10^6 bytes/s); in brackets, ours / theirs.\n");
     print!("| decoder |");
     for name in &corpora {
         print!(" {name} |");
