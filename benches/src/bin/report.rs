@@ -91,11 +91,7 @@ fn main() -> ExitCode {
         .filter(|name| table.contains_key(format!("decode/{name}").as_str()))
         .collect();
     let mut decoders = vec![OURS.to_string()];
-    decoders.extend(
-        sse_benches::peers::ALL[1..]
-            .iter()
-            .map(|p| p.name.to_string()),
-    );
+    decoders.extend(sse_benches::peers::ALL.iter().map(|p| p.name.to_string()));
     decoders.push("memchr-floor".into());
 
     println!("| corpus | bytes | events | comments |");
