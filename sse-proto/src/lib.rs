@@ -76,12 +76,12 @@ mod time;
 #[cfg(test)]
 mod tests;
 
+pub use decode::{Decoded, Decoder, Feed, FixedBuf, Storage, StreamEnd};
 #[cfg(feature = "bytes")]
 pub use decode::{BytesEvent, BytesItem, BytesStr};
-pub use decode::{Decoded, Decoder, Feed, FixedBuf, Storage, StreamEnd};
 pub use error::DecodeError;
-pub use event::{Event, Item};
 #[cfg(feature = "alloc")]
 pub use event::{EventOwned, ItemOwned};
+pub use event::{Event, Item};
 pub use limits::Limits;
 pub use time::Instant;

@@ -51,9 +51,7 @@ enum Mode {
     Normal,
     /// Discarding bytes up to and including the next empty line. `mid_line`: bytes
     /// of the current line were already seen, so its end is not an empty line.
-    Skip {
-        mid_line: bool,
-    },
+    Skip { mid_line: bool },
 }
 
 /// Where the text of a found item lies; resolved into `&str` by [`Decoder::view`].
@@ -474,13 +472,7 @@ impl<S: Storage> Decoder<S> {
                     (DecodeError::BufferFull { capacity }, room)
                 };
                 let at = pos + allowed.saturating_sub(self.line_len);
-                return self.fail(
-                    error,
-                    at,
-                    Mode::Skip {
-                        mid_line: allowed > 0,
-                    },
-                );
+                return self.fail(error, at, Mode::Skip { mid_line: allowed > 0 });
             }
 
             let Some(i) = found_end else {
@@ -517,11 +509,7 @@ impl<S: Storage> Decoder<S> {
                 0
             };
             let parsed = fields::parse_line(&line[bom..]);
-            let base = if stored {
-                self.data_len + bom
-            } else {
-                line_start + bom
-            };
+            let base = if stored { self.data_len + bom } else { line_start + bom };
             let abs = |r: Range<usize>| base + r.start..base + r.end;
             // From here on a stored line is used up; `main` is cut back to the data
             // buffer below (or at the next step, when its text is returned).
@@ -567,19 +555,11 @@ impl<S: Storage> Decoder<S> {
                     let new_len = buffered.saturating_add(r.len() + 1);
                     if new_len > self.limits.max_event_len {
                         let limit = self.limits.max_event_len;
-                        return self.fail(
-                            DecodeError::EventTooLarge { limit },
-                            eol,
-                            Mode::Skip { mid_line: true },
-                        );
+                        return self.fail(DecodeError::EventTooLarge { limit }, eol, Mode::Skip { mid_line: true });
                     }
                     if new_len > self.main.capacity() {
                         let capacity = self.main.capacity();
-                        return self.fail(
-                            DecodeError::BufferFull { capacity },
-                            eol,
-                            Mode::Skip { mid_line: true },
-                        );
+                        return self.fail(DecodeError::BufferFull { capacity }, eol, Mode::Skip { mid_line: true });
                     }
                     if stored {
                         // The value sits right after the data buffer: slide it down.
@@ -605,11 +585,7 @@ impl<S: Storage> Decoder<S> {
                     self.in_block = true;
                     let r = abs(r);
                     self.ty.truncate(0);
-                    let value = if stored {
-                        &self.main.bytes()[r]
-                    } else {
-                        &input[r]
-                    };
+                    let value = if stored { &self.main.bytes()[r] } else { &input[r] };
                     let result = utf8::push_lossy(&mut self.ty, value);
                     self.main.truncate(self.data_len);
                     if let Err(f) = result {
@@ -619,11 +595,7 @@ impl<S: Storage> Decoder<S> {
                 Line::Id(r) => {
                     self.in_block = true;
                     let r = abs(r);
-                    let value = if stored {
-                        &self.main.bytes()[r]
-                    } else {
-                        &input[r]
-                    };
+                    let value = if stored { &self.main.bytes()[r] } else { &input[r] };
                     // An ID with NUL is ignored (it could not be sent back in a header).
                     let result = if memchr::memchr(0, value).is_none() {
                         self.id_pending.truncate(0);
@@ -639,11 +611,7 @@ impl<S: Storage> Decoder<S> {
                 }
                 Line::Retry(r) => {
                     let r = abs(r);
-                    let value = if stored {
-                        &self.main.bytes()[r]
-                    } else {
-                        &input[r]
-                    };
+                    let value = if stored { &self.main.bytes()[r] } else { &input[r] };
                     let retry = fields::parse_retry(value);
                     self.main.truncate(self.data_len);
                     if let Some(d) = retry {

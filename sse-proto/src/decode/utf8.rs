@@ -61,10 +61,7 @@ pub(crate) fn push_lossy_within<S: Sealed>(buf: &mut S, range: Range<usize>) -> 
 /// [`push_lossy`] / [`push_lossy_within`]. Debug builds (and so every test and fuzz
 /// run) check it.
 pub(crate) unsafe fn assume_utf8(bytes: &[u8]) -> &str {
-    debug_assert!(
-        core::str::from_utf8(bytes).is_ok(),
-        "invariant: valid UTF-8"
-    );
+    debug_assert!(core::str::from_utf8(bytes).is_ok(), "invariant: valid UTF-8");
     // SAFETY: the caller guarantees `bytes` is valid UTF-8 (see `# Safety`).
     unsafe { core::str::from_utf8_unchecked(bytes) }
 }
@@ -98,11 +95,7 @@ mod tests {
             assert_eq!(lossy(c), String::from_utf8_lossy(c).as_bytes(), "{c:?}");
             let mut v = c.to_vec();
             push_lossy_within(&mut v, 0..c.len()).unwrap();
-            assert_eq!(
-                &v[c.len()..],
-                String::from_utf8_lossy(c).as_bytes(),
-                "{c:?}"
-            );
+            assert_eq!(&v[c.len()..], String::from_utf8_lossy(c).as_bytes(), "{c:?}");
         }
     }
 }
