@@ -1,1 +1,57 @@
-fn main() {}
+//! `sse`: decode, encode, listen to and serve Server-Sent Events from the command
+//! line. Built on `sse-proto`.
+
+mod decode;
+mod encode;
+mod json;
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Server-Sent Events (text/event-stream) from the command line.
+#[derive(Debug, Parser)]
+#[command(name = "sse", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Decode an event stream on stdin into JSON Lines on stdout.
+    ///
+    /// Prints one object per item: {"type":"event","event":..,"data":..,"id":..},
+    /// {"type":"retry","ms":..} or {"type":"comment","text":..}. Exits 2 on a limit
+    /// error, after printing the items before it.
+    Decode(decode::Args),
+    /// Encode JSON Lines on stdin (as `decode` prints them) into an event stream.
+    ///
+    /// Writes and flushes each line's unit as it is read. A bad line (invalid
+    /// JSON, a missing key, a field the encoder refuses) writes nothing and exits 2
+    /// with its line number, after the lines before it were written.
+    Encode,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = BufWriter::new(io::stdout().lock());
+    let failure = match cli.command {
+        Command::Decode(args) => decode::run(&args, io::stdin().lock(), stdout)
+            .err()
+            .map(|e| (e.is_broken_pipe(), e.exit_code(), e.to_string())),
+        Command::Encode => encode::run(io::stdin().lock(), stdout)
+            .err()
+            .map(|e| (e.is_broken_pipe(), e.exit_code(), e.to_string())),
+    };
+    match failure {
+        None => ExitCode::SUCCESS,
+        // The reader went away (`sse decode | head`): not an error.
+        Some((true, _, _)) => ExitCode::SUCCESS,
+        Some((false, code, message)) => {
+            let _ = writeln!(io::stderr(), "sse: {message}");
+            ExitCode::from(code)
+        }
+    }
+}

@@ -9,6 +9,7 @@
 //! # Example: decoding a stream
 //!
 //! ```
+//! # #[cfg(feature = "alloc")] {
 //! use sse_proto::{Decoder, Item};
 //!
 //! let mut decoder = Decoder::new();
@@ -29,15 +30,122 @@
 //! }
 //! assert_eq!(events, [("hello".into(), "1".into()), ("bye".into(), "1".into())]);
 //! assert_eq!(decoder.last_event_id(), "1"); // send as Last-Event-ID on reconnect
+//! # }
 //! ```
+//!
+//! # Example: driving the client
+//!
+//! The [`client::Client`] decides *what* to do and *when*; the adapter does the
+//! I/O with [`http`] for the bytes on the wire. One run loop, in six steps
+//! (here with a scripted server and a virtual clock instead of sockets):
+//!
+//! 1. Create the client with a [`client::Config`]. Nothing happens until you ask.
+//! 2. Drain [`Client::poll_action`](client::Client::poll_action):
+//!    [`Action::Connect`](client::Action::Connect) means open a connection and
+//!    write an [`http::Request`] carrying its `last_event_id`;
+//!    [`Action::Close`](client::Action::Close) means drop the connection.
+//! 3. Read until [`http::parse_response`] is complete, then call
+//!    [`handle_response`](client::Client::handle_response) with the status and
+//!    `Content-Type`. An `Err` is final: read the body for the error message.
+//! 4. Strip the body framing with an [`http::BodyDecoder`] and pass the data to
+//!    [`handle_bytes`](client::Client::handle_bytes); drain its items.
+//! 5. At end of input call [`handle_end`](client::Client::handle_end) with
+//!    [`BodyDecoder::finish`](http::BodyDecoder::finish); on an I/O error call
+//!    [`handle_error`](client::Client::handle_error).
+//! 6. Sleep until [`poll_timeout`](client::Client::poll_timeout) (or until bytes
+//!    arrive), call [`handle_timeout`](client::Client::handle_timeout), and go to 2.
+//!    Stop when [`ready_state`](client::Client::ready_state) is `Closed`.
+//!
+//! ```
+//! # #[cfg(not(feature = "alloc"))] fn main() {} // `Client::new` needs `alloc`
+//! # #[cfg(feature = "alloc")]
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use sse_proto::client::{Action, Client, Config, ReadyState};
+//! use sse_proto::http::{parse_response, BodyDecoder, HttpLimits, Parsed, Request, EMPTY_HEADER};
+//! use sse_proto::{FailReason, Instant, Item};
+//!
+//! // The scripted server: the first response is cut before its last chunk,
+//! // the second says "stop" (204).
+//! let mut responses = vec![
+//!     &b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n\
+//!        16\r\nretry: 100\nid: 1\ndata:\r\n5\r\n hi\n\n\r\n"[..],
+//!     b"HTTP/1.1 204 No Content\r\n\r\n",
+//! ]
+//! .into_iter();
+//! let mut now = Instant::ZERO; // the adapter's clock, here virtual
+//! let mut sent = Vec::new(); // requests written, for the asserts below
+//! let mut seen = Vec::new();
+//!
+//! let mut client = Client::new(Config::replayable(), now); // 1.
+//! while client.ready_state() != ReadyState::Closed {
+//!     while let Some(action) = client.poll_action() { // 2.
+//!         let Action::Connect(connect) = action else { continue }; // Close: drop the socket
+//!         let mut request = Vec::new();
+//!         Request::get("example.com", "/events")
+//!             .last_event_id(connect.last_event_id)
+//!             .write_to_vec(&mut request)?;
+//!         sent.push(request);
+//!         let wire = responses.next().expect("scripted");
+//!         let mut headers = [EMPTY_HEADER; 32];
+//!         let Parsed::Complete(head) = parse_response(wire, &mut headers, &HttpLimits::default())? else {
+//!             unreachable!("a real adapter reads more and parses again");
+//!         };
+//!         if let Err(reason) = client.handle_response(now, head.status, head.content_type()) { // 3.
+//!             assert_eq!(reason, FailReason::NoContent);
+//!             break;
+//!         }
+//!         let mut body = BodyDecoder::new(head.framing()?, HttpLimits::default()); // 4.
+//!         let mut input = &wire[head.head_len..];
+//!         while !input.is_empty() && !body.is_done() {
+//!             let chunk = body.decode(input)?;
+//!             input = &input[chunk.consumed..];
+//!             let mut items = client.handle_bytes(now, chunk.data);
+//!             while let Some(item) = items.next_item() {
+//!                 if let Item::Event(event) = item? {
+//!                     seen.push(event.data().to_owned());
+//!                 }
+//!             }
+//!         }
+//!         client.handle_end(now, body.finish()); // 5. (the connection closed)
+//!     }
+//!     if let Some(deadline) = client.poll_timeout() { // 6.
+//!         now = deadline; // a real adapter sleeps (or wakes early on input)
+//!         client.handle_timeout(now);
+//!     }
+//! }
+//! assert_eq!(seen, ["hi"]); // one event, split across two chunks
+//! assert_eq!(now.as_millis(), 100); // the server's retry: 100
+//! assert!(String::from_utf8_lossy(&sent[1]).contains("\r\nLast-Event-ID: 1\r\n"));
+//! assert_eq!(client.fail_reason(), Some(FailReason::NoContent));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Example: encoding
+//!
+//! ```
+//! use sse_proto::{Encoder, EventFrame, Frame};
+//!
+//! let encoder = Encoder::new();
+//! let mut buf = [0u8; 128];
+//! let event = EventFrame::new("{\"delta\":\"hi\"}").with_event_type("delta").with_id("1");
+//! let n = encoder.encode_into(event, &mut buf).unwrap(); // or encode_to_vec / encode_to_buf
+//! assert_eq!(&buf[..n], b"event: delta\nid: 1\ndata: {\"delta\":\"hi\"}\n\n");
+//! // A refused field (CR/LF in event or id, NUL in id) writes nothing.
+//! assert!(encoder.encode_into(EventFrame::new("x").with_id("1\n2"), &mut buf).is_err());
+//! ```
+//!
+//! The server side is sans-IO too: [`response_headers`], [`LastEventId::parse`],
+//! the keepalive timer [`ServerStream`], and (with `alloc`) the replay `History`.
 //!
 //! # Crate features
 //!
 //! | feature | enables | default |
 //! | --- | --- | --- |
-//! | `std` | `alloc`; `From<DecodeError> for std::io::Error` | yes |
-//! | `alloc` | [`Decoder::new`] on growable storage, [`EventOwned`], [`ItemOwned`] | via `std` |
-//! | `bytes` | `alloc`; [`Decoder::decode_bytes`]: decode a `BytesMut` into `Bytes` slices of it | no |
+//! | `std` | `alloc`; `From<DecodeError>` and `From<HttpError>` for `std::io::Error` | yes |
+//! | `alloc` | [`Decoder::new`] on growable storage, [`EventOwned`], [`ItemOwned`], [`client::Client::new`], `write_to_vec` in [`http`], `Encoder::encode_to_vec`, `History` | via `std` |
+//! | `bytes` | `alloc`; `Decoder::decode_bytes`: decode a `BytesMut` into `Bytes` slices of it; `Encoder::encode_to_buf` into any `BufMut` | no |
+//! | `http` | `std`; types of the `http` crate (not the [`http`] module): `insert_response_headers(&mut HeaderMap, Version)`, `LastEventId::from_headers` | no |
 //!
 //! With default features off, decode into caller memory with
 //! [`Decoder::with_buffer`]; everything else works the same.
@@ -67,21 +175,42 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod client;
 mod decode;
+mod digits;
+mod encode;
 mod error;
 mod event;
+pub mod http;
 mod limits;
+mod server;
 mod time;
 
 #[cfg(test)]
 mod tests;
 
-pub use decode::{Decoded, Decoder, Feed, FixedBuf, Storage, StreamEnd};
+/// The README's examples, compiled and run as doc tests.
+#[cfg(all(doctest, feature = "std"))]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 #[cfg(feature = "bytes")]
 pub use decode::{BytesEvent, BytesItem, BytesStr};
-pub use error::DecodeError;
+pub use decode::{Decoded, Decoder, Feed, FixedBuf, Storage, StreamEnd};
+pub use encode::{Encoder, EventFrame, Frame};
+#[cfg(feature = "alloc")]
+pub use error::HistoryError;
+pub use error::{DecodeError, EncodeError, FailReason, Field, HttpError};
+pub use event::{Event, Item};
 #[cfg(feature = "alloc")]
 pub use event::{EventOwned, ItemOwned};
-pub use event::{Event, Item};
 pub use limits::Limits;
+#[cfg(feature = "http")]
+pub use server::insert_response_headers;
+pub use server::{
+    response_headers, HttpVersion, InvalidLastEventId, Keepalive, LastEventId, ServerStream,
+    CONTENT_TYPE,
+};
+#[cfg(feature = "alloc")]
+pub use server::{History, HistoryLimits, Replay, Resume};
 pub use time::Instant;

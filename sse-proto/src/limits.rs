@@ -49,6 +49,25 @@ impl Limits {
         }
     }
 
+    /// These limits with `max_line_len` replaced (builder style, usable in `const`).
+    ///
+    /// ```
+    /// use sse_proto::Limits;
+    ///
+    /// const LIMITS: Limits = Limits::new().with_max_line_len(1 << 20).with_max_event_len(4 << 20);
+    /// assert_eq!(LIMITS.max_line_len, 1 << 20);
+    /// ```
+    pub const fn with_max_line_len(mut self, bytes: usize) -> Limits {
+        self.max_line_len = bytes;
+        self
+    }
+
+    /// These limits with `max_event_len` replaced (builder style, usable in `const`).
+    pub const fn with_max_event_len(mut self, bytes: usize) -> Limits {
+        self.max_event_len = bytes;
+        self
+    }
+
     /// No limits at all: every line and event is accepted (memory is then bounded
     /// only by the storage). Meant for trusted input and tests.
     pub const fn unlimited() -> Limits {

@@ -99,7 +99,10 @@ mod tests {
     #[test]
     fn huge_duration_saturates() {
         assert_eq!(Instant::from_duration(Duration::MAX), Instant::MAX);
-        assert_eq!(Instant::from_millis(5).saturating_add(Duration::MAX), Instant::MAX);
+        assert_eq!(
+            Instant::from_millis(5).saturating_add(Duration::MAX),
+            Instant::MAX
+        );
     }
 
     #[test]
@@ -112,6 +115,9 @@ mod tests {
 
     #[test]
     fn sub_millisecond_durations_truncate() {
-        assert_eq!(Instant::from_duration(Duration::from_micros(1_999)).as_millis(), 1);
+        assert_eq!(
+            Instant::from_duration(Duration::from_micros(1_999)).as_millis(),
+            1
+        );
     }
 }

@@ -89,7 +89,11 @@ pub(super) struct Cache {
 
 /// `text` as a `BytesStr`, sharing `cached` when equal.
 fn shared(cached: &mut BytesStr, text: &[u8], empty: &'static str) -> BytesStr {
-    let text = if text.is_empty() { empty.as_bytes() } else { text };
+    let text = if text.is_empty() {
+        empty.as_bytes()
+    } else {
+        text
+    };
     if cached.0 != text {
         *cached = BytesStr(if text.is_empty() || text == empty.as_bytes() {
             Bytes::from_static(empty.as_bytes())
@@ -146,9 +150,10 @@ impl<S: Storage> Decoder<S> {
 
     fn bytes_item(&mut self, chunk: &Bytes, found: Found) -> BytesItem {
         match found {
-            Found::Event(loc) => {
-                let data = self.bytes_text(chunk, loc);
-                let event_type = shared(&mut self.bytes_cache.ty, self.ty.bytes(), "message");
+            Found::Event { data, typed } => {
+                let data = self.bytes_text(chunk, data);
+                let ty = if typed { self.ty.bytes() } else { &[] };
+                let event_type = shared(&mut self.bytes_cache.ty, ty, "message");
                 let last_event_id = shared(&mut self.bytes_cache.id, self.id.bytes(), "");
                 BytesItem::Event(BytesEvent {
                     event_type,
@@ -175,7 +180,11 @@ mod tests {
         let Some(BytesItem::Event(e)) = decoder.decode_bytes(&mut buf).unwrap() else {
             panic!("expected an event")
         };
-        assert_eq!(e.data.as_ptr() as usize, base + 15, "data must point into the input");
+        assert_eq!(
+            e.data.as_ptr() as usize,
+            base + 15,
+            "data must point into the input"
+        );
         assert_eq!(&*e.event_type, "t");
         assert_eq!(&*e.last_event_id, "");
     }
@@ -190,9 +199,17 @@ mod tests {
                 out.push(item);
             }
         }
-        let Some(BytesItem::Event(e)) = out.first() else { panic!("{out:?}") };
-        assert_eq!((&*e.data, &*e.last_event_id, &*e.event_type), ("a\nb", "7", "message"));
-        assert_eq!(out[1], BytesItem::Comment(BytesStr(Bytes::from_static(b" c"))));
+        let Some(BytesItem::Event(e)) = out.first() else {
+            panic!("{out:?}")
+        };
+        assert_eq!(
+            (&*e.data, &*e.last_event_id, &*e.event_type),
+            ("a\nb", "7", "message")
+        );
+        assert_eq!(
+            out[1],
+            BytesItem::Comment(BytesStr(Bytes::from_static(b" c")))
+        );
         assert_eq!(out[2], BytesItem::Retry(Duration::from_millis(5)));
         assert_eq!(out.len(), 3);
     }
@@ -201,8 +218,12 @@ mod tests {
     fn repeated_type_and_id_share_one_allocation() {
         let mut decoder = Decoder::new();
         let mut buf = BytesMut::from(&b"event: x\nid: 1\ndata: a\n\nevent: x\ndata: b\n\n"[..]);
-        let Some(BytesItem::Event(a)) = decoder.decode_bytes(&mut buf).unwrap() else { panic!() };
-        let Some(BytesItem::Event(b)) = decoder.decode_bytes(&mut buf).unwrap() else { panic!() };
+        let Some(BytesItem::Event(a)) = decoder.decode_bytes(&mut buf).unwrap() else {
+            panic!()
+        };
+        let Some(BytesItem::Event(b)) = decoder.decode_bytes(&mut buf).unwrap() else {
+            panic!()
+        };
         assert_eq!(a.event_type.as_ptr(), b.event_type.as_ptr());
         assert_eq!(a.last_event_id.as_ptr(), b.last_event_id.as_ptr());
         assert_eq!(&*b.last_event_id, "1");
@@ -210,15 +231,16 @@ mod tests {
 
     #[test]
     fn errors_consume_nothing_and_decoding_goes_on() {
-        let mut limits = crate::Limits::default();
-        limits.max_line_len = 4;
+        let limits = crate::Limits::new().with_max_line_len(4);
         let mut decoder = Decoder::new().with_limits(limits);
         let mut buf = BytesMut::from(&b"data: too long\n\ndata\n\n"[..]);
         assert_eq!(
             decoder.decode_bytes(&mut buf),
             Err(DecodeError::LineTooLong { limit: 4 })
         );
-        let Some(BytesItem::Event(e)) = decoder.decode_bytes(&mut buf).unwrap() else { panic!() };
+        let Some(BytesItem::Event(e)) = decoder.decode_bytes(&mut buf).unwrap() else {
+            panic!()
+        };
         assert_eq!(&*e.data, "");
     }
 }

@@ -23,43 +23,67 @@ pub(crate) enum Line {
     Other,
 }
 
-/// The longest known field name (`event`, `retry`), plus one for its colon.
-const NAME_WINDOW: usize = 6;
-
 /// Classifies one complete line (without its line ending).
 ///
 /// Field names are case-sensitive; the value is everything after the first colon
 /// with one leading U+0020 removed; a line without a colon is a field with an empty
-/// value. Only the first six bytes are looked at to find the name, because no
-/// known name is longer than five.
+/// value. Dispatches on the first byte, so a line costs a handful of byte
+/// comparisons whatever its length.
+#[inline]
 pub(crate) fn parse_line(line: &[u8]) -> Line {
     let Some(&first) = line.first() else {
         return Line::Empty;
     };
-    if first == b':' {
-        return Line::Comment(1..line.len());
-    }
-    let head = &line[..line.len().min(NAME_WINDOW)];
-    let (name, value) = match head.iter().position(|&b| b == b':') {
-        Some(colon) => {
-            let start = if line.get(colon + 1) == Some(&b' ') {
-                colon + 2
-            } else {
-                colon + 1
-            };
-            (&line[..colon], start..line.len())
-        }
-        // No colon in the window: the name is the whole line if it is short
-        // enough to be a known one, and anything longer is unknown either way.
-        None if line.len() < NAME_WINDOW => (line, line.len()..line.len()),
-        None => return Line::Other,
-    };
-    match name {
-        b"data" => Line::Data(value),
-        b"event" => Line::Event(value),
-        b"id" => Line::Id(value),
-        b"retry" => Line::Retry(value),
+    match first {
+        b':' => Line::Comment(1..line.len()),
+        b'd' => match value_after(line, b"data") {
+            Some(v) => Line::Data(v),
+            None => Line::Other,
+        },
+        b'e' => match value_after(line, b"event") {
+            Some(v) => Line::Event(v),
+            None => Line::Other,
+        },
+        b'i' => match value_after(line, b"id") {
+            Some(v) => Line::Id(v),
+            None => Line::Other,
+        },
+        b'r' => match value_after(line, b"retry") {
+            Some(v) => Line::Retry(v),
+            None => Line::Other,
+        },
         _ => Line::Other,
+    }
+}
+
+/// When `line` is the field `name` (the whole line, or `name` then a colon), the
+/// range of its value: after the colon and one optional space.
+#[inline]
+fn value_after(line: &[u8], name: &[u8]) -> Option<Range<usize>> {
+    let rest = line.strip_prefix(name)?;
+    match rest.first() {
+        None => Some(line.len()..line.len()),
+        Some(b':') => {
+            let start = if rest.get(1) == Some(&b' ') {
+                name.len() + 2
+            } else {
+                name.len() + 1
+            };
+            Some(start..line.len())
+        }
+        Some(_) => None,
+    }
+}
+
+/// The length of the `data:` prefix (with its one optional space) of a line that
+/// starts with one, or 0. Needs the byte after the colon to decide, so a line
+/// shorter than 6 bytes gives 0.
+#[inline]
+pub(crate) fn data_prefix_len(line: &[u8]) -> usize {
+    match line {
+        [b'd', b'a', b't', b'a', b':', b' ', ..] => 6,
+        [b'd', b'a', b't', b'a', b':', _, ..] => 5,
+        _ => 0,
     }
 }
 
@@ -115,6 +139,16 @@ mod tests {
         long_no_colon: b"datadata" => Line::Other;
         unknown_short: b"foo" => Line::Other;
         value_has_colons: b"data: a:b" => Line::Data(6..9);
+    }
+
+    #[test]
+    fn data_prefix() {
+        assert_eq!(data_prefix_len(b"data: x"), 6);
+        assert_eq!(data_prefix_len(b"data:  "), 6);
+        assert_eq!(data_prefix_len(b"data:xy"), 5);
+        assert_eq!(data_prefix_len(b"data:"), 0);
+        assert_eq!(data_prefix_len(b"data "), 0);
+        assert_eq!(data_prefix_len(b"Data: x"), 0);
     }
 
     #[test]

@@ -5,9 +5,16 @@
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The index of the first CR or LF in `bytes`.
+///
+/// Looks at the first byte before calling memchr: every event ends with an empty
+/// line, so a third of the lines in a typical stream are found there, without
+/// the setup cost of a vector search.
 #[inline]
 pub(crate) fn find_line_end(bytes: &[u8]) -> Option<usize> {
-    memchr::memchr2(b'\n', b'\r', bytes)
+    match bytes.first()? {
+        b'\n' | b'\r' => Some(0),
+        _ => memchr::memchr2(b'\n', b'\r', bytes),
+    }
 }
 
 /// How many bytes of `first_line` are a leading byte-order mark (0 or 3). Called

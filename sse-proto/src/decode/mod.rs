@@ -51,7 +51,9 @@ enum Mode {
     Normal,
     /// Discarding bytes up to and including the next empty line. `mid_line`: bytes
     /// of the current line were already seen, so its end is not an empty line.
-    Skip { mid_line: bool },
+    Skip {
+        mid_line: bool,
+    },
 }
 
 /// Where the text of a found item lies; resolved into `&str` by [`Decoder::view`].
@@ -66,8 +68,11 @@ enum Loc {
 /// An item found by [`Decoder::step`], before its text is borrowed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Found {
-    /// An event: data at `Loc`, type in `ty`, ID in `id`.
-    Event(Loc),
+    /// An event: data at `data`, type in `ty` when `typed` (else empty), ID in `id`.
+    Event {
+        data: Loc,
+        typed: bool,
+    },
     Comment(Loc),
     Retry(Duration),
 }
@@ -76,6 +81,21 @@ enum Found {
 struct Step {
     consumed: usize,
     found: Option<Found>,
+}
+
+/// Where a complete line lies, for [`Decoder::handle_line`].
+#[derive(Debug, Clone, Copy)]
+struct LineAt {
+    /// Offset of the line's content (after a BOM) in `main` or the input.
+    base: usize,
+    /// In `main` (a completed partial line) rather than in the input.
+    stored: bool,
+    /// Input offset where the line (or its part in this input) starts.
+    line_start: usize,
+    /// Input offset of its line end.
+    eol: usize,
+    /// Input offset after its line end.
+    next: usize,
 }
 
 /// Incremental, resumable, zero-copy decoder for `text/event-stream` bodies.
@@ -93,6 +113,7 @@ struct Step {
 /// # Examples
 ///
 /// ```
+/// # #[cfg(feature = "alloc")] {
 /// use sse_proto::{Decoder, Item};
 ///
 /// let mut decoder = Decoder::new();
@@ -109,6 +130,7 @@ struct Step {
 ///     }
 /// }
 /// assert_eq!(seen, [("greet".to_string(), "hello".to_string())]);
+/// # }
 /// ```
 #[derive(Debug)]
 pub struct Decoder<S: Storage> {
@@ -126,6 +148,10 @@ pub struct Decoder<S: Storage> {
     limits: Limits,
     data_len: usize,
     line_len: usize,
+    /// The partial line is a `data` line whose `data:` prefix (this many bytes)
+    /// was not stored: its value goes straight after the data buffer, so a long
+    /// value spanning many reads is copied once. Only for growable storage.
+    line_prefix: usize,
     retry: Option<Duration>,
     mode: Mode,
     pending_error: Option<DecodeError>,
@@ -136,8 +162,10 @@ pub struct Decoder<S: Storage> {
     id_set: bool,
     /// A `data`, `event` or `id` field was read since the last dispatch.
     in_block: bool,
-    /// The last step returned an event that borrows `ty`: clear it on the next.
-    clear_ty: bool,
+    /// `ty` holds the event type of the block being read. When false the type is
+    /// empty, and `ty` keeps the last value only so that a repeated type (the
+    /// common case) is recognised without validating and copying it again.
+    ty_set: bool,
     #[cfg(feature = "bytes")]
     bytes_cache: bytes::Cache,
 }
@@ -208,6 +236,7 @@ impl<S: Storage> Decoder<S> {
             limits: Limits::new(),
             data_len: 0,
             line_len: 0,
+            line_prefix: 0,
             retry: None,
             mode: Mode::Normal,
             pending_error: None,
@@ -215,7 +244,7 @@ impl<S: Storage> Decoder<S> {
             at_start: true,
             id_set: false,
             in_block: false,
-            clear_ty: false,
+            ty_set: false,
             #[cfg(feature = "bytes")]
             bytes_cache: bytes::Cache::default(),
         }
@@ -228,7 +257,8 @@ impl<S: Storage> Decoder<S> {
     ///
     /// let mut limits = Limits::default();
     /// limits.max_line_len = 1 << 20;
-    /// let decoder = Decoder::new().with_limits(limits);
+    /// let mut mem = [0u8; 4096];
+    /// let decoder = Decoder::with_buffer(&mut mem).with_limits(limits);
     /// assert_eq!(decoder.limits().max_line_len, 1 << 20);
     /// ```
     pub fn with_limits(mut self, limits: Limits) -> Self {
@@ -261,7 +291,8 @@ impl<S: Storage> Decoder<S> {
     /// ```
     /// use sse_proto::Decoder;
     ///
-    /// let mut decoder = Decoder::new();
+    /// let mut mem = [0u8; 4096];
+    /// let mut decoder = Decoder::with_buffer(&mut mem);
     /// decoder.set_last_event_id("41").unwrap();
     /// let step = decoder.decode(b"data: x\n\n").unwrap();
     /// let Some(sse_proto::Item::Event(e)) = step.item else { panic!() };
@@ -314,7 +345,8 @@ impl<S: Storage> Decoder<S> {
     /// ```
     /// use sse_proto::{Decoder, Item};
     ///
-    /// let mut decoder = Decoder::new();
+    /// let mut mem = [0u8; 4096];
+    /// let mut decoder = Decoder::with_buffer(&mut mem);
     /// let mut feed = decoder.feed(b": hi\ndata: a\n\ndata: b\n\n");
     /// let mut out = Vec::new();
     /// while let Some(item) = feed.next_item() {
@@ -340,14 +372,15 @@ impl<S: Storage> Decoder<S> {
     /// ```
     /// use sse_proto::{Decoder, StreamEnd};
     ///
-    /// let mut decoder = Decoder::new();
+    /// let mut mem = [0u8; 4096];
+    /// let mut decoder = Decoder::with_buffer(&mut mem);
     /// while decoder.decode(b"data: cut off\n").unwrap().item.is_some() {}
     /// assert_eq!(decoder.finish(), StreamEnd::Truncated);
     /// assert_eq!(decoder.finish(), StreamEnd::Clean);
     /// ```
     pub fn finish(&mut self) -> StreamEnd {
         let truncated =
-            self.line_len > 0 || self.in_block || matches!(self.mode, Mode::Skip { .. });
+            self.has_partial_line() || self.in_block || matches!(self.mode, Mode::Skip { .. });
         self.reset();
         if truncated {
             StreamEnd::Truncated
@@ -370,12 +403,57 @@ impl<S: Storage> Decoder<S> {
     /// Forgets the event being built and the partial line.
     fn discard_block(&mut self) {
         self.main.truncate(0);
-        self.ty.truncate(0);
+        self.ty_set = false;
         self.data_len = 0;
         self.line_len = 0;
+        self.line_prefix = 0;
         self.id_set = false;
         self.in_block = false;
-        self.clear_ty = false;
+    }
+
+    /// Whether part of a line is kept from earlier input.
+    fn has_partial_line(&self) -> bool {
+        self.line_len > 0 || self.line_prefix > 0
+    }
+
+    /// The room left in `main` for the partial line: all of it for growable
+    /// storage, what follows the data (including data still borrowed from the
+    /// input) for fixed storage.
+    fn line_room(&self, data_in: &Option<Range<usize>>) -> usize {
+        let pending = data_in.as_ref().map_or(0, |r| r.len() + 1);
+        self.main.capacity().saturating_sub(self.data_len + pending)
+    }
+
+    /// The line at `pos` crossed a limit: report it at the first byte past the
+    /// limit, and skip the rest of the event. `stores`: the line was to be kept in
+    /// `main` (a partial line), so the room there limits it too.
+    #[cold]
+    fn line_limit_error(
+        &mut self,
+        pos: usize,
+        stores: bool,
+        data_in: &Option<Range<usize>>,
+    ) -> Result<Step, DecodeError> {
+        let max_line = self.limits.max_line_len;
+        let room = if stores {
+            self.line_room(data_in)
+        } else {
+            usize::MAX
+        };
+        let (error, allowed) = if max_line <= room {
+            (DecodeError::LineTooLong { limit: max_line }, max_line)
+        } else {
+            let capacity = self.main.capacity();
+            (DecodeError::BufferFull { capacity }, room)
+        };
+        let at = pos + allowed.saturating_sub(self.line_prefix + self.line_len);
+        self.fail(
+            error,
+            at,
+            Mode::Skip {
+                mid_line: allowed > 0,
+            },
+        )
     }
 
     /// Enters skip mode after an error found at `at`, before consuming byte `at`.
@@ -408,222 +486,128 @@ impl<S: Storage> Decoder<S> {
 
     /// The decoding step behind [`decode`](Decoder::decode): item positions instead
     /// of borrowed text, so that callers can loop without holding a borrow.
+    ///
+    /// State carried between steps is dealt with on entry (an LF owed to a CR,
+    /// skip mode, a partial line); the loop after that sees only complete lines
+    /// lying in `input`.
     fn step(&mut self, input: &[u8]) -> Result<Step, DecodeError> {
         if let Some(e) = self.pending_error.take() {
             return Err(e);
-        }
-        if self.clear_ty {
-            self.clear_ty = false;
-            self.ty.truncate(0);
         }
         // Drop the scratch text of the item returned last.
         self.main.truncate(self.data_len + self.line_len);
 
         let mut pos = 0;
+        if self.after_cr {
+            self.after_cr = false;
+            if input.first() == Some(&b'\n') {
+                pos = 1;
+            }
+        }
+        if let Mode::Skip { .. } = self.mode {
+            pos = self.skip(input, pos);
+            if self.mode != Mode::Normal {
+                return Ok(Step {
+                    consumed: pos,
+                    found: None,
+                });
+            }
+        }
         // A single data value that lies in `input`: borrowed, copied only if the
         // step ends before the event does.
         let mut data_in: Option<Range<usize>> = None;
-        while pos < input.len() {
-            if self.after_cr {
-                self.after_cr = false;
-                if input[pos] == b'\n' {
-                    pos += 1;
-                    continue;
-                }
-            }
+
+        if self.has_partial_line() && pos < input.len() {
+            // Complete (or extend) the partial line kept in `main`.
             let rest = &input[pos..];
             let found_end = lines::find_line_end(rest);
-
-            if let Mode::Skip { mid_line } = self.mode {
-                match found_end {
-                    None => {
-                        self.mode = Mode::Skip { mid_line: true };
-                        pos = input.len();
-                    }
-                    Some(i) => {
-                        self.after_cr = rest[i] == b'\r';
-                        pos += i + 1;
-                        self.mode = if i == 0 && !mid_line {
-                            Mode::Normal
-                        } else {
-                            Mode::Skip { mid_line: false }
-                        };
-                    }
-                }
-                continue;
+            let seg = found_end.unwrap_or(rest.len());
+            let limit = self.limits.max_line_len.min(self.line_room(&data_in));
+            let seen = self.line_prefix + self.line_len;
+            if seen.saturating_add(seg) > limit {
+                return self.line_limit_error(pos, true, &data_in);
             }
-
-            let seg_len = found_end.unwrap_or(rest.len());
-            // Line limits, checked before a byte past them is consumed. A complete
-            // line read straight from `input` needs no room in `main`.
-            let stores = found_end.is_none() || self.line_len > 0;
-            let max_line = self.limits.max_line_len;
-            let room = if stores {
-                let pending = data_in.as_ref().map_or(0, |r| r.len() + 1);
-                self.main.capacity().saturating_sub(self.data_len + pending)
-            } else {
-                usize::MAX
-            };
-            if self.line_len.saturating_add(seg_len) > max_line.min(room) {
-                let (error, allowed) = if max_line <= room {
-                    (DecodeError::LineTooLong { limit: max_line }, max_line)
-                } else {
-                    let capacity = self.main.capacity();
-                    (DecodeError::BufferFull { capacity }, room)
-                };
-                let at = pos + allowed.saturating_sub(self.line_len);
-                return self.fail(error, at, Mode::Skip { mid_line: allowed > 0 });
-            }
-
+            let kept = self.main.try_extend(&rest[..seg]).is_ok();
+            debug_assert!(kept, "room checked above");
             let Some(i) = found_end else {
-                // A partial line: keep it, after moving borrowed data out of the way
-                // (the partial line follows the data in `main`).
-                self.materialize(input, &mut data_in);
-                let kept = self.main.try_extend(rest).is_ok();
-                debug_assert!(kept, "room checked above");
-                self.line_len += rest.len();
-                pos = input.len();
-                continue;
+                self.line_len += seg;
+                return Ok(Step {
+                    consumed: input.len(),
+                    found: None,
+                });
             };
-
-            let eol = pos + i;
-            let line_start = pos;
-            pos = eol + 1;
-            self.after_cr = input[eol] == b'\r';
-
-            // Where the complete line lies.
-            let stored = self.line_len > 0;
-            if stored {
-                let kept = self.main.try_extend(&input[line_start..eol]).is_ok();
-                debug_assert!(kept, "room checked above");
-            }
-            let line: &[u8] = if stored {
-                &self.main.bytes()[self.data_len..]
-            } else {
-                &input[line_start..eol]
-            };
+            let (line_start, eol) = (pos, pos + i);
+            pos = self.after_line_end(input, eol);
+            let base = self.data_len;
             let bom = if self.at_start {
                 self.at_start = false;
-                lines::bom_len(line)
+                lines::bom_len(&self.main.bytes()[base..])
             } else {
                 0
             };
-            let parsed = fields::parse_line(&line[bom..]);
-            let base = if stored { self.data_len + bom } else { line_start + bom };
-            let abs = |r: Range<usize>| base + r.start..base + r.end;
-            // From here on a stored line is used up; `main` is cut back to the data
-            // buffer below (or at the next step, when its text is returned).
+            let parsed = if self.line_prefix > 0 {
+                // A data value, already in place.
+                Line::Data(0..self.main.bytes().len() - base)
+            } else {
+                fields::parse_line(&self.main.bytes()[base + bom..])
+            };
             self.line_len = 0;
+            self.line_prefix = 0;
+            let at = LineAt {
+                base: base + bom,
+                stored: true,
+                line_start,
+                eol,
+                next: pos,
+            };
+            if let Some(out) = self.handle_line(parsed, at, input, &mut data_in) {
+                return out;
+            }
+        }
 
-            match parsed {
-                Line::Empty => {
-                    self.main.truncate(self.data_len);
-                    match self.dispatch(input, &mut data_in) {
-                        Ok(None) => {}
-                        Ok(Some(found)) => {
-                            return Ok(Step {
-                                consumed: pos,
-                                found: Some(found),
-                            })
-                        }
-                        // Fail before the empty line, so skip mode ends right on it.
-                        Err(error) => {
-                            return self.fail(error, line_start, Mode::Skip { mid_line: false })
-                        }
-                    }
+        while pos < input.len() {
+            let rest = &input[pos..];
+            let Some(i) = lines::find_line_end(rest) else {
+                // A partial line: keep it, after moving borrowed data out of the way
+                // (the partial line follows the data in `main`).
+                let limit = self.limits.max_line_len.min(self.line_room(&data_in));
+                if rest.len() > limit {
+                    return self.line_limit_error(pos, true, &data_in);
                 }
-                Line::Comment(r) => {
-                    let r = abs(r);
-                    let loc = if stored {
-                        self.text_in_main(r)
-                    } else {
-                        self.materialize(input, &mut data_in);
-                        self.text_in_input(input, r)
-                    };
-                    return match loc {
-                        Ok(loc) => Ok(Step {
-                            consumed: pos,
-                            found: Some(Found::Comment(loc)),
-                        }),
-                        Err(error) => self.fail(error, eol, Mode::Skip { mid_line: true }),
-                    };
-                }
-                Line::Data(r) => {
-                    let r = abs(r);
-                    self.in_block = true;
-                    let buffered = self.data_len + data_in.as_ref().map_or(0, |d| d.len() + 1);
-                    let new_len = buffered.saturating_add(r.len() + 1);
-                    if new_len > self.limits.max_event_len {
-                        let limit = self.limits.max_event_len;
-                        return self.fail(DecodeError::EventTooLarge { limit }, eol, Mode::Skip { mid_line: true });
-                    }
-                    if new_len > self.main.capacity() {
-                        let capacity = self.main.capacity();
-                        return self.fail(DecodeError::BufferFull { capacity }, eol, Mode::Skip { mid_line: true });
-                    }
-                    if stored {
-                        // The value sits right after the data buffer: slide it down.
-                        let len = r.len();
-                        self.main.bytes_mut().copy_within(r, self.data_len);
-                        self.main.truncate(self.data_len + len);
-                        // The line held at least `data` (4 bytes) more than its value.
-                        let kept = self.main.try_extend(b"\n").is_ok();
-                        debug_assert!(kept, "a stored line frees room for its LF");
-                    } else if self.data_len == 0 && data_in.is_none() {
-                        data_in = Some(r);
-                    } else {
-                        self.materialize(input, &mut data_in);
-                        let kept = self.main.try_extend(&input[r]).is_ok()
-                            && self.main.try_extend(b"\n").is_ok();
-                        debug_assert!(kept, "room checked above (new_len)");
-                    }
-                    if data_in.is_none() {
-                        self.data_len = new_len;
-                    }
-                }
-                Line::Event(r) => {
-                    self.in_block = true;
-                    let r = abs(r);
-                    self.ty.truncate(0);
-                    let value = if stored { &self.main.bytes()[r] } else { &input[r] };
-                    let result = utf8::push_lossy(&mut self.ty, value);
-                    self.main.truncate(self.data_len);
-                    if let Err(f) = result {
-                        return self.fail(full(f), eol, Mode::Skip { mid_line: true });
-                    }
-                }
-                Line::Id(r) => {
-                    self.in_block = true;
-                    let r = abs(r);
-                    let value = if stored { &self.main.bytes()[r] } else { &input[r] };
-                    // An ID with NUL is ignored (it could not be sent back in a header).
-                    let result = if memchr::memchr(0, value).is_none() {
-                        self.id_pending.truncate(0);
-                        self.id_set = true;
-                        utf8::push_lossy(&mut self.id_pending, value)
-                    } else {
-                        Ok(())
-                    };
-                    self.main.truncate(self.data_len);
-                    if let Err(f) = result {
-                        return self.fail(full(f), eol, Mode::Skip { mid_line: true });
-                    }
-                }
-                Line::Retry(r) => {
-                    let r = abs(r);
-                    let value = if stored { &self.main.bytes()[r] } else { &input[r] };
-                    let retry = fields::parse_retry(value);
-                    self.main.truncate(self.data_len);
-                    if let Some(d) = retry {
-                        self.retry = Some(d);
-                        self.materialize(input, &mut data_in);
-                        return Ok(Step {
-                            consumed: pos,
-                            found: Some(Found::Retry(d)),
-                        });
-                    }
-                }
-                Line::Other => self.main.truncate(self.data_len),
+                self.materialize(input, &mut data_in);
+                let prefix = if self.main.capacity() == usize::MAX && !self.at_start {
+                    fields::data_prefix_len(rest)
+                } else {
+                    0
+                };
+                let kept = self.main.try_extend(&rest[prefix..]).is_ok();
+                debug_assert!(kept, "room checked above");
+                self.line_len = rest.len() - prefix;
+                self.line_prefix = prefix;
+                pos = input.len();
+                break;
+            };
+            if i > self.limits.max_line_len {
+                return self.line_limit_error(pos, false, &data_in);
+            }
+            let (line_start, eol) = (pos, pos + i);
+            pos = self.after_line_end(input, eol);
+            let bom = if self.at_start {
+                self.at_start = false;
+                lines::bom_len(&input[line_start..eol])
+            } else {
+                0
+            };
+            let parsed = fields::parse_line(&input[line_start + bom..eol]);
+            let at = LineAt {
+                base: line_start + bom,
+                stored: false,
+                line_start,
+                eol,
+                next: pos,
+            };
+            if let Some(out) = self.handle_line(parsed, at, input, &mut data_in) {
+                return out;
             }
         }
         self.materialize(input, &mut data_in);
@@ -631,6 +615,200 @@ impl<S: Storage> Decoder<S> {
             consumed: pos,
             found: None,
         })
+    }
+
+    /// Where the line after a line end at `eol` starts. A CR's LF is taken along
+    /// when it is in `input`; a CR at the very end is remembered in `after_cr`.
+    #[inline]
+    fn after_line_end(&mut self, input: &[u8], eol: usize) -> usize {
+        if input[eol] != b'\r' {
+            return eol + 1;
+        }
+        match input.get(eol + 1) {
+            Some(b'\n') => eol + 2,
+            Some(_) => eol + 1,
+            None => {
+                self.after_cr = true;
+                eol + 1
+            }
+        }
+    }
+
+    /// Skip mode: discards lines from `pos` through the next empty line, or to the
+    /// end of `input`. Returns where it stopped.
+    #[cold]
+    fn skip(&mut self, input: &[u8], mut pos: usize) -> usize {
+        while let Mode::Skip { mid_line } = self.mode {
+            let rest = &input[pos..];
+            let Some(i) = lines::find_line_end(rest) else {
+                if !rest.is_empty() {
+                    self.mode = Mode::Skip { mid_line: true };
+                }
+                return input.len();
+            };
+            pos = self.after_line_end(input, pos + i);
+            self.mode = if i == 0 && !mid_line {
+                Mode::Normal
+            } else {
+                Mode::Skip { mid_line: false }
+            };
+        }
+        pos
+    }
+
+    /// Acts on one complete, classified line. `None`: go on with the next line;
+    /// otherwise the step ends with this result.
+    #[inline(always)]
+    fn handle_line(
+        &mut self,
+        parsed: Line,
+        at: LineAt,
+        input: &[u8],
+        data_in: &mut Option<Range<usize>>,
+    ) -> Option<Result<Step, DecodeError>> {
+        let LineAt {
+            base,
+            stored,
+            line_start,
+            eol,
+            next: pos,
+        } = at;
+        match parsed {
+            Line::Empty => {
+                self.main.truncate(self.data_len);
+                match self.dispatch(input, data_in) {
+                    Ok(None) => None,
+                    Ok(Some(found)) => Some(Ok(Step {
+                        consumed: pos,
+                        found: Some(found),
+                    })),
+                    // Fail before the empty line, so skip mode ends right on it.
+                    Err(error) => {
+                        Some(self.fail(error, line_start, Mode::Skip { mid_line: false }))
+                    }
+                }
+            }
+            Line::Comment(r) => {
+                let r = base + r.start..base + r.end;
+                let loc = if stored {
+                    self.text_in_main(r)
+                } else {
+                    self.materialize(input, data_in);
+                    self.text_in_input(input, r)
+                };
+                Some(match loc {
+                    Ok(loc) => Ok(Step {
+                        consumed: pos,
+                        found: Some(Found::Comment(loc)),
+                    }),
+                    Err(error) => self.fail(error, eol, Mode::Skip { mid_line: true }),
+                })
+            }
+            Line::Data(r) => {
+                let r = base + r.start..base + r.end;
+                self.in_block = true;
+                let buffered = self.data_len + data_in.as_ref().map_or(0, |d| d.len() + 1);
+                let new_len = buffered.saturating_add(r.len() + 1);
+                if new_len > self.limits.max_event_len {
+                    let limit = self.limits.max_event_len;
+                    let error = DecodeError::EventTooLarge { limit };
+                    return Some(self.fail(error, eol, Mode::Skip { mid_line: true }));
+                }
+                if new_len > self.main.capacity() {
+                    let capacity = self.main.capacity();
+                    let error = DecodeError::BufferFull { capacity };
+                    return Some(self.fail(error, eol, Mode::Skip { mid_line: true }));
+                }
+                if stored {
+                    // The value sits right after the data buffer (or already at
+                    // its place): slide it down.
+                    let len = r.len();
+                    if r.start != self.data_len {
+                        self.main.bytes_mut().copy_within(r, self.data_len);
+                    }
+                    self.main.truncate(self.data_len + len);
+                    // The line held at least `data` (4 bytes) more than its value.
+                    let kept = self.main.try_extend(b"\n").is_ok();
+                    debug_assert!(kept, "a stored line frees room for its LF");
+                } else if self.data_len == 0 && data_in.is_none() {
+                    *data_in = Some(r);
+                } else {
+                    self.materialize(input, data_in);
+                    let kept = self.main.try_extend(&input[r]).is_ok()
+                        && self.main.try_extend(b"\n").is_ok();
+                    debug_assert!(kept, "room checked above (new_len)");
+                }
+                if data_in.is_none() {
+                    self.data_len = new_len;
+                }
+                None
+            }
+            Line::Event(r) => {
+                self.in_block = true;
+                let r = base + r.start..base + r.end;
+                let value = if stored {
+                    &self.main.bytes()[r]
+                } else {
+                    &input[r]
+                };
+                // `ty` is valid UTF-8, so equal bytes need no check or copy.
+                let result = if self.ty.bytes() == value {
+                    Ok(())
+                } else {
+                    self.ty.truncate(0);
+                    utf8::push_lossy(&mut self.ty, value)
+                };
+                self.ty_set = true;
+                self.main.truncate(self.data_len);
+                match result {
+                    Ok(()) => None,
+                    Err(f) => Some(self.fail(full(f), eol, Mode::Skip { mid_line: true })),
+                }
+            }
+            Line::Id(r) => {
+                self.in_block = true;
+                let r = base + r.start..base + r.end;
+                let value = if stored {
+                    &self.main.bytes()[r]
+                } else {
+                    &input[r]
+                };
+                // An ID with NUL is ignored (it could not be sent back in a header).
+                let result = if memchr::memchr(0, value).is_none() {
+                    self.id_pending.truncate(0);
+                    self.id_set = true;
+                    utf8::push_lossy(&mut self.id_pending, value)
+                } else {
+                    Ok(())
+                };
+                self.main.truncate(self.data_len);
+                match result {
+                    Ok(()) => None,
+                    Err(f) => Some(self.fail(full(f), eol, Mode::Skip { mid_line: true })),
+                }
+            }
+            Line::Retry(r) => {
+                let r = base + r.start..base + r.end;
+                let value = if stored {
+                    &self.main.bytes()[r]
+                } else {
+                    &input[r]
+                };
+                let retry = fields::parse_retry(value);
+                self.main.truncate(self.data_len);
+                let d = retry?;
+                self.retry = Some(d);
+                self.materialize(input, data_in);
+                Some(Ok(Step {
+                    consumed: pos,
+                    found: Some(Found::Retry(d)),
+                }))
+            }
+            Line::Other => {
+                self.main.truncate(self.data_len);
+                None
+            }
+        }
     }
 
     /// The empty line: commit the last event ID, then deliver the event if it has
@@ -657,19 +835,30 @@ impl<S: Storage> Decoder<S> {
                 self.text_in_main(0..end)
             }
             None => {
-                self.ty.truncate(0);
+                self.ty_set = false;
                 return Ok(None);
             }
         };
-        let loc = loc?;
-        self.clear_ty = true;
-        Ok(Some(Found::Event(loc)))
+        let data = loc?;
+        // The next block starts without a type; `ty` keeps its bytes (valid until
+        // the next step) for this event and for recognising a repeat.
+        let typed = mem::replace(&mut self.ty_set, false);
+        Ok(Some(Found::Event { data, typed }))
+    }
+
+    /// The bytes of a dispatched event's type: `ty`, or empty when untyped.
+    fn event_type(&self, typed: bool) -> &[u8] {
+        if typed {
+            self.ty.bytes()
+        } else {
+            &[]
+        }
     }
 
     /// `input[r]` as text: borrowed when valid UTF-8, else a lossy copy in `main`.
     fn text_in_input(&mut self, input: &[u8], r: Range<usize>) -> Result<Loc, DecodeError> {
         let bytes = &input[r.clone()];
-        if core::str::from_utf8(bytes).is_ok() {
+        if utf8::is_valid(bytes) {
             return Ok(Loc::Input(r));
         }
         let start = self.main.bytes().len();
@@ -679,7 +868,7 @@ impl<S: Storage> Decoder<S> {
 
     /// `main[r]` as text: in place when valid UTF-8, else a lossy copy after it.
     fn text_in_main(&mut self, r: Range<usize>) -> Result<Loc, DecodeError> {
-        if core::str::from_utf8(&self.main.bytes()[r.clone()]).is_ok() {
+        if utf8::is_valid(&self.main.bytes()[r.clone()]) {
             return Ok(Loc::Main(r));
         }
         let start = self.main.bytes().len();
@@ -701,11 +890,11 @@ impl<S: Storage> Decoder<S> {
             unsafe { utf8::assume_utf8(bytes) }
         };
         match found {
-            Found::Event(loc) => Item::Event(Event::new(
+            Found::Event { data, typed } => Item::Event(Event::new(
                 // SAFETY: `ty` is only written by `push_lossy` after `truncate(0)`,
                 // which appends whole valid UTF-8 strings.
-                unsafe { utf8::assume_utf8(self.ty.bytes()) },
-                text(loc),
+                unsafe { utf8::assume_utf8(self.event_type(typed)) },
+                text(data),
                 self.last_event_id(),
             )),
             Found::Comment(loc) => Item::Comment(text(loc)),

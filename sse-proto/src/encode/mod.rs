@@ -1,0 +1,468 @@
+//! The event-stream encoder: one complete unit per call, into caller memory.
+//!
+//! Every unit ([`Frame`]) is checked in full before the first byte is written and
+//! ends with an empty line, so units can be written back to back in any order and
+//! an error never leaves half a unit behind.
+
+mod validate;
+
+use core::time::Duration;
+
+use crate::time::duration_to_millis;
+use crate::EncodeError;
+use validate::{
+    check_event_type, check_id, decimal, field_line_len, has_line_end, measure_lines, Lines,
+};
+
+/// An event to encode: data plus the optional `event`, `id` and `retry` fields.
+///
+/// Built with [`EventFrame::new`] and the `with_*` methods, or as a struct literal.
+///
+/// # Examples
+///
+/// ```
+/// use core::time::Duration;
+/// use sse_proto::EventFrame;
+///
+/// let e = EventFrame::new("{\"text\":\"hi\"}")
+///     .with_event_type("delta")
+///     .with_id("42")
+///     .with_retry(Duration::from_secs(3));
+/// assert_eq!(e.event_type, Some("delta"));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct EventFrame<'a> {
+    /// The event type (`event` field). `None`, or `Some("")`, writes no `event`
+    /// line: the client sees type `message` either way.
+    pub event_type: Option<&'a str>,
+    /// The event ID (`id` field). `Some("")` writes `id:`, which resets the client's
+    /// last event ID; `None` writes no `id` line and leaves it as it was.
+    pub id: Option<&'a str>,
+    /// A new reconnection time (`retry` field), in whole milliseconds (shorter parts
+    /// are dropped, values past `u64::MAX` ms saturate).
+    pub retry: Option<Duration>,
+    /// The data. Any text: CR, LF and CRLF become line breaks between `data` lines,
+    /// and each decodes as LF.
+    pub data: &'a str,
+}
+
+impl<'a> EventFrame<'a> {
+    /// An event of type `message` with this data and no ID.
+    pub const fn new(data: &'a str) -> Self {
+        EventFrame {
+            event_type: None,
+            id: None,
+            retry: None,
+            data,
+        }
+    }
+
+    /// Sets the event type.
+    pub const fn with_event_type(mut self, event_type: &'a str) -> Self {
+        self.event_type = Some(event_type);
+        self
+    }
+
+    /// Sets the event ID.
+    pub const fn with_id(mut self, id: &'a str) -> Self {
+        self.id = Some(id);
+        self
+    }
+
+    /// Sets the reconnection time sent along with the event.
+    pub const fn with_retry(mut self, retry: Duration) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+}
+
+/// One complete unit of an event stream, as the [`Encoder`] writes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Frame<'a> {
+    /// An event: optional `event`, `id`, `retry` lines, one `data` line per line of
+    /// data, an empty line.
+    Event(EventFrame<'a>),
+    /// A comment: one `:` line per line of the text, written after the colon as is
+    /// (so `" hi"` gives `: hi`), then an empty line. Clients ignore comments.
+    Comment(&'a str),
+    /// The encoder's keepalive comment (see [`Encoder::with_keepalive_text`]).
+    Keepalive,
+    /// A new reconnection time alone: `retry: <ms>` and an empty line.
+    Retry(Duration),
+}
+
+impl<'a> From<EventFrame<'a>> for Frame<'a> {
+    fn from(event: EventFrame<'a>) -> Self {
+        Frame::Event(event)
+    }
+}
+
+/// The lengths worked out, and checks passed, before anything is written.
+#[derive(Debug, Clone, Copy)]
+struct Plan {
+    len: usize,
+    /// The data (or comment text) has no line end.
+    single: bool,
+}
+
+/// Writes event-stream units; holds only configuration, no per-stream state.
+///
+/// Each call writes one complete [`Frame`] ending in an empty line, after checking
+/// all of it: an event type or ID with CR or LF, or an ID with NUL, is refused
+/// with [`EncodeError::InvalidField`] (writing it would slip a second field into
+/// the stream), and a too-small buffer with [`EncodeError::BufferTooSmall`]
+/// naming the exact length. Nothing is written on error.
+///
+/// # Line ends in data and comments
+///
+/// Data and comment text may hold any line ends. The text is split at each CRLF,
+/// lone CR and lone LF and written as one `data:` (or `:`) line per line, so a
+/// decoder gives back the text with **every line end turned into LF**: `"a\r\nb"`
+/// is received as `"a\nb"`. Empty data is one `data:` line (the event is still
+/// delivered, with data `""`); a trailing line end gives a final empty `data:`
+/// line, so `"a\n"` is received as `"a\n"`.
+///
+/// # Spaces
+///
+/// A non-empty value is written after `": "`, so a value that starts with a space
+/// keeps it (`data:  x` for `" x"`): the decoder strips exactly one space. An empty
+/// value is written with no space (`data:`, `id:`).
+///
+/// # Examples
+///
+/// ```
+/// use sse_proto::{Encoder, EventFrame, Frame};
+///
+/// let encoder = Encoder::new();
+/// let event = EventFrame::new("line one\nline two").with_event_type("note").with_id("7");
+///
+/// let mut buf = [0u8; 64];
+/// let n = encoder.encode_into(event, &mut buf).unwrap();
+/// assert_eq!(&buf[..n], b"event: note\nid: 7\ndata: line one\ndata: line two\n\n");
+/// assert_eq!(encoder.encoded_len(event), Ok(n));
+///
+/// let n = encoder.encode_into(Frame::Comment(" hello"), &mut buf).unwrap();
+/// assert_eq!(&buf[..n], b": hello\n\n");
+/// let n = encoder.encode_into(Frame::Keepalive, &mut buf).unwrap();
+/// assert_eq!(&buf[..n], b":\n\n");
+/// ```
+///
+/// Refused input writes nothing:
+///
+/// ```
+/// use sse_proto::{EncodeError, Encoder, EventFrame, Field};
+///
+/// let mut out = *b"kept-----------------";
+/// let forged = EventFrame::new("x").with_id("1\ndata: injected");
+/// let err = Encoder::new().encode_into(forged, &mut out).unwrap_err();
+/// assert_eq!(err, EncodeError::InvalidField { field: Field::Id, byte: b'\n', offset: 1 });
+/// assert_eq!(&out, b"kept-----------------");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Encoder {
+    keepalive: &'static str,
+}
+
+impl Default for Encoder {
+    fn default() -> Self {
+        Encoder::new()
+    }
+}
+
+impl Encoder {
+    /// An encoder whose keepalive is an empty comment (`:` and an empty line, three
+    /// bytes).
+    pub const fn new() -> Self {
+        Encoder { keepalive: "" }
+    }
+
+    /// Sets the text of the keepalive comment, written after the colon as is
+    /// (`" keepalive"` gives `: keepalive`). Line ends in it split it into several
+    /// comment lines, like any comment.
+    ///
+    /// ```
+    /// use sse_proto::{Encoder, Frame};
+    ///
+    /// let encoder = Encoder::new().with_keepalive_text(" ping");
+    /// let mut out = [0u8; 16];
+    /// let n = encoder.encode_into(Frame::Keepalive, &mut out).unwrap();
+    /// assert_eq!(&out[..n], b": ping\n\n");
+    /// ```
+    pub const fn with_keepalive_text(mut self, text: &'static str) -> Self {
+        self.keepalive = text;
+        self
+    }
+
+    /// The keepalive comment text.
+    pub const fn keepalive_text(&self) -> &'static str {
+        self.keepalive
+    }
+
+    /// The exact number of bytes [`encode_into`](Encoder::encode_into) would write
+    /// for `frame`.
+    ///
+    /// # Errors
+    ///
+    /// [`EncodeError::InvalidField`] when the frame cannot be encoded; never
+    /// `BufferTooSmall`.
+    pub fn encoded_len<'a>(&self, frame: impl Into<Frame<'a>>) -> Result<usize, EncodeError> {
+        self.plan(&frame.into()).map(|plan| plan.len)
+    }
+
+    /// Writes `frame` at the start of `out` and returns how many bytes it took.
+    ///
+    /// # Errors
+    ///
+    /// [`EncodeError::InvalidField`] for a field that cannot be written, and
+    /// [`EncodeError::BufferTooSmall`] when `out` is shorter than
+    /// [`encoded_len`](Encoder::encoded_len). `out` is untouched on error.
+    ///
+    /// # Panics
+    ///
+    /// Never.
+    pub fn encode_into<'a>(
+        &self,
+        frame: impl Into<Frame<'a>>,
+        out: &mut [u8],
+    ) -> Result<usize, EncodeError> {
+        let frame = frame.into();
+        let plan = self.plan(&frame)?;
+        let Some(dest) = out.get_mut(..plan.len) else {
+            return Err(EncodeError::BufferTooSmall { required: plan.len });
+        };
+        let mut sink = SliceSink { buf: dest };
+        self.write(&frame, plan, &mut sink);
+        Ok(plan.len)
+    }
+
+    /// Appends `frame` to `out` (reserving its exact length once) and returns how
+    /// many bytes were appended.
+    ///
+    /// ```
+    /// use sse_proto::{Encoder, EventFrame};
+    ///
+    /// let mut out = Vec::new();
+    /// Encoder::new().encode_to_vec(EventFrame::new("a\r\nb"), &mut out).unwrap();
+    /// assert_eq!(out, b"data: a\ndata: b\n\n");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`EncodeError::InvalidField`]; `out` is untouched then.
+    #[cfg(feature = "alloc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
+    pub fn encode_to_vec<'a>(
+        &self,
+        frame: impl Into<Frame<'a>>,
+        out: &mut alloc::vec::Vec<u8>,
+    ) -> Result<usize, EncodeError> {
+        let frame = frame.into();
+        let plan = self.plan(&frame)?;
+        out.reserve(plan.len);
+        self.write(&frame, plan, out);
+        Ok(plan.len)
+    }
+
+    /// Appends `frame` to `out` and returns how many bytes were appended.
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// use sse_proto::{Encoder, EventFrame};
+    ///
+    /// let mut out = BytesMut::new();
+    /// Encoder::new().encode_to_buf(EventFrame::new("hi"), &mut out).unwrap();
+    /// assert_eq!(&out[..], b"data: hi\n\n");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`EncodeError::InvalidField`], and [`EncodeError::BufferTooSmall`] when
+    /// `out.remaining_mut()` is too small (a `BytesMut` grows, a `&mut [u8]` does
+    /// not). `out` is untouched on error.
+    #[cfg(feature = "bytes")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "bytes")))]
+    pub fn encode_to_buf<'a, B: bytes::BufMut>(
+        &self,
+        frame: impl Into<Frame<'a>>,
+        out: &mut B,
+    ) -> Result<usize, EncodeError> {
+        let frame = frame.into();
+        let plan = self.plan(&frame)?;
+        if out.remaining_mut() < plan.len {
+            return Err(EncodeError::BufferTooSmall { required: plan.len });
+        }
+        self.write(&frame, plan, &mut BufSink(out));
+        Ok(plan.len)
+    }
+
+    /// Checks `frame` and measures it.
+    fn plan(&self, frame: &Frame<'_>) -> Result<Plan, EncodeError> {
+        Ok(match *frame {
+            Frame::Event(ref e) => {
+                let mut len = 1; // the final empty line
+                if let Some(t) = e.event_type.filter(|t| !t.is_empty()) {
+                    check_event_type(t)?;
+                    len += field_line_len(b"event:", t.len());
+                }
+                if let Some(id) = e.id {
+                    check_id(id)?;
+                    len += field_line_len(b"id:", id.len());
+                }
+                if let Some(retry) = e.retry {
+                    len += retry_line_len(retry);
+                }
+                let data = measure_lines(b"data:", e.data);
+                Plan {
+                    len: len.saturating_add(data.len),
+                    single: data.single,
+                }
+            }
+            Frame::Comment(text) => comment_plan(text),
+            Frame::Keepalive => comment_plan(self.keepalive),
+            Frame::Retry(retry) => Plan {
+                len: retry_line_len(retry) + 1,
+                single: true,
+            },
+        })
+    }
+
+    /// Writes a checked `frame`; `plan` is what [`Encoder::plan`] returned for it.
+    fn write<S: Sink>(&self, frame: &Frame<'_>, plan: Plan, out: &mut S) {
+        match *frame {
+            Frame::Event(ref e) => {
+                if let Some(t) = e.event_type.filter(|t| !t.is_empty()) {
+                    write_field(out, b"event:", t);
+                }
+                if let Some(id) = e.id {
+                    write_field(out, b"id:", id);
+                }
+                if let Some(retry) = e.retry {
+                    write_retry(out, retry);
+                }
+                if plan.single {
+                    write_field(out, b"data:", e.data);
+                } else {
+                    for line in Lines::new(e.data) {
+                        write_field(out, b"data:", line);
+                    }
+                }
+            }
+            Frame::Comment(text) => write_comment(out, text, plan.single),
+            Frame::Keepalive => write_comment(out, self.keepalive, plan.single),
+            Frame::Retry(retry) => write_retry(out, retry),
+        }
+        out.put(b"\n");
+    }
+}
+
+fn comment_plan(text: &str) -> Plan {
+    // A comment line is `:` + text + LF: the length of a field line with an empty
+    // name and no separating space.
+    let single = !has_line_end(text.as_bytes());
+    let lines = if single {
+        text.len() + 2
+    } else {
+        Lines::new(text)
+            .map(|line| line.len() + 2)
+            .fold(0usize, usize::saturating_add)
+    };
+    Plan {
+        len: lines.saturating_add(1),
+        single,
+    }
+}
+
+fn retry_line_len(retry: Duration) -> usize {
+    let mut digits = [0; 20];
+    field_line_len(
+        b"retry:",
+        decimal(duration_to_millis(retry), &mut digits).len(),
+    )
+}
+
+/// Where encoded bytes go. Every implementation has room for the whole frame
+/// (checked or reserved before writing starts).
+trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+}
+
+/// The front of a slice exactly as long as the frame.
+struct SliceSink<'b> {
+    buf: &'b mut [u8],
+}
+
+impl Sink for SliceSink<'_> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        // `buf` is `Plan::len` bytes long and `write` puts exactly that many
+        // (`Plan` is computed by the same rules), so the split is in bounds.
+        let (head, tail) = core::mem::take(&mut self.buf).split_at_mut(bytes.len());
+        head.copy_from_slice(bytes);
+        self.buf = tail;
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl Sink for alloc::vec::Vec<u8> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+#[cfg(feature = "bytes")]
+struct BufSink<'b, B>(&'b mut B);
+
+#[cfg(feature = "bytes")]
+impl<B: bytes::BufMut> Sink for BufSink<'_, B> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.0.put_slice(bytes);
+    }
+}
+
+/// `name: value\n`, or `name:\n` for an empty value (`name` includes the colon).
+#[inline]
+fn write_field<S: Sink>(out: &mut S, name: &[u8], value: &str) {
+    out.put(name);
+    if !value.is_empty() {
+        out.put(b" ");
+        out.put(value.as_bytes());
+    }
+    out.put(b"\n");
+}
+
+fn write_retry<S: Sink>(out: &mut S, retry: Duration) {
+    let mut digits = [0; 20];
+    out.put(b"retry: ");
+    out.put(decimal(duration_to_millis(retry), &mut digits));
+    out.put(b"\n");
+}
+
+fn write_comment<S: Sink>(out: &mut S, text: &str, single: bool) {
+    if single {
+        write_comment_line(out, text);
+    } else {
+        for line in Lines::new(text) {
+            write_comment_line(out, line);
+        }
+    }
+}
+
+#[inline]
+fn write_comment_line<S: Sink>(out: &mut S, line: &str) {
+    out.put(b":");
+    out.put(line.as_bytes());
+    out.put(b"\n");
+}
+
+/// `n` in decimal, as an event ID.
+#[cfg(feature = "alloc")]
+pub(crate) fn decimal_id(n: u64, buf: &mut [u8; 20]) -> &str {
+    // Decimal digits are ASCII, hence UTF-8.
+    core::str::from_utf8(decimal(n, buf)).expect("ASCII digits")
+}
+
+#[cfg(test)]
+mod tests;

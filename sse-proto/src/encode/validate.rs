@@ -1,0 +1,243 @@
+//! The checks and measurements behind the encoder: which bytes a single-line field
+//! may not hold, how a multi-line value splits into lines, and how long a
+//! `name: value` line is once written.
+
+use crate::{EncodeError, Field};
+
+/// Refuses an `event` value holding CR or LF (either would end the line early and
+/// let the rest of the value be read as another field).
+pub(crate) fn check_event_type(value: &str) -> Result<(), EncodeError> {
+    match find_line_end(value.as_bytes()) {
+        None => Ok(()),
+        Some(offset) => Err(invalid(Field::EventType, value, offset)),
+    }
+}
+
+/// Refuses an `id` value holding CR, LF or NUL (a decoder ignores an `id` field
+/// whose value contains NUL, so it could never be read back).
+pub(crate) fn check_id(value: &str) -> Result<(), EncodeError> {
+    let bytes = value.as_bytes();
+    let found = if bytes.len() < SHORT {
+        bytes
+            .iter()
+            .position(|&b| b == b'\r' || b == b'\n' || b == 0)
+    } else {
+        memchr::memchr3(b'\r', b'\n', 0, bytes)
+    };
+    match found {
+        None => Ok(()),
+        Some(offset) => Err(invalid(Field::Id, value, offset)),
+    }
+}
+
+/// Below this length a plain loop finds a byte faster than `memchr`, whose
+/// dispatch costs a few nanoseconds per call (event types and IDs are usually
+/// this short; measured with `benches/benches/encode.rs`).
+const SHORT: usize = 16;
+
+/// The offset of the first CR or LF in `bytes`.
+#[inline]
+fn find_line_end(bytes: &[u8]) -> Option<usize> {
+    if bytes.len() < SHORT {
+        bytes.iter().position(|&b| b == b'\r' || b == b'\n')
+    } else {
+        memchr::memchr2(b'\r', b'\n', bytes)
+    }
+}
+
+/// Whether `bytes` holds a CR or LF.
+#[inline]
+pub(crate) fn has_line_end(bytes: &[u8]) -> bool {
+    find_line_end(bytes).is_some()
+}
+
+fn invalid(field: Field, value: &str, offset: usize) -> EncodeError {
+    EncodeError::InvalidField {
+        field,
+        // `offset` was found by searching `value`, so it is in bounds.
+        byte: value.as_bytes()[offset],
+        offset,
+    }
+}
+
+/// The length of the line `name: value\n`, or `name:\n` when `value` is empty.
+///
+/// The separating space is written whenever there is a value, so a value that
+/// starts with a space keeps it: the decoder strips exactly one.
+pub(crate) const fn field_line_len(name: &[u8], value: usize) -> usize {
+    // `name` already includes its colon.
+    if value == 0 {
+        name.len() + 1
+    } else {
+        name.len() + 1 + value + 1
+    }
+}
+
+/// The lines of a multi-line value: split at CRLF, lone LF and lone CR, the same
+/// line ends a decoder recognises. Always at least one line (`""` is one empty
+/// line), and a trailing line end yields a final empty line, so that writing each
+/// line as a field line and decoding joins them back to the value with every line
+/// end turned into LF.
+#[derive(Debug, Clone)]
+pub(crate) struct Lines<'a> {
+    rest: &'a str,
+    done: bool,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(value: &'a str) -> Self {
+        Lines {
+            rest: value,
+            done: false,
+        }
+    }
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.done {
+            return None;
+        }
+        let bytes = self.rest.as_bytes();
+        match find_line_end(bytes) {
+            None => {
+                self.done = true;
+                Some(self.rest)
+            }
+            Some(end) => {
+                let skip = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+                // CR and LF are ASCII, so `end` and `end + skip` are char boundaries.
+                let line = &self.rest[..end];
+                self.rest = &self.rest[end + skip..];
+                Some(line)
+            }
+        }
+    }
+}
+
+/// What writing a multi-line value as repeated `name` lines takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Measure {
+    /// Bytes of all the lines, line ends included.
+    pub(crate) len: usize,
+    /// The value has no line end: it is written as one line, without a rescan.
+    pub(crate) single: bool,
+}
+
+/// Measures `value` written as one `name` line per line of it.
+pub(crate) fn measure_lines(name: &[u8], value: &str) -> Measure {
+    let bytes = value.as_bytes();
+    if !has_line_end(bytes) {
+        return Measure {
+            len: field_line_len(name, bytes.len()),
+            single: true,
+        };
+    }
+    let len = Lines::new(value)
+        .map(|line| field_line_len(name, line.len()))
+        .fold(0usize, usize::saturating_add);
+    Measure { len, single: false }
+}
+
+/// Writes the decimal digits of `n` into the end of `buf` and returns them.
+pub(crate) fn decimal(n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut n = n;
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        // `n % 10` is a single digit.
+        buf[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    &buf[start..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(s: &str) -> ([&str; 6], usize) {
+        let mut out = [""; 6];
+        let mut n = 0;
+        for line in Lines::new(s) {
+            out[n] = line;
+            n += 1;
+        }
+        (out, n)
+    }
+
+    #[test]
+    fn splits_on_every_line_end() {
+        assert_eq!(lines(""), (["", "", "", "", "", ""], 1));
+        assert_eq!(lines("a"), (["a", "", "", "", "", ""], 1));
+        assert_eq!(lines("a\nb\rc\r\nd"), (["a", "b", "c", "d", "", ""], 4));
+        assert_eq!(lines("a\n"), (["a", "", "", "", "", ""], 2));
+        assert_eq!(lines("\r\r\n\n"), (["", "", "", "", "", ""], 4));
+        assert_eq!(lines("é\r"), (["é", "", "", "", "", ""], 2));
+    }
+
+    #[test]
+    fn measures_lines_with_separator_rule() {
+        assert_eq!(
+            measure_lines(b"data:", ""),
+            Measure {
+                len: 6,
+                single: true
+            }
+        );
+        assert_eq!(
+            measure_lines(b"data:", "ab"),
+            Measure {
+                len: 9,
+                single: true
+            }
+        );
+        // "data: a\n" + "data:\n"
+        assert_eq!(
+            measure_lines(b"data:", "a\r\n"),
+            Measure {
+                len: 14,
+                single: false
+            }
+        );
+    }
+
+    #[test]
+    fn checks_report_the_first_bad_byte() {
+        assert_eq!(check_event_type("ok\0"), Ok(()));
+        assert_eq!(
+            check_event_type("a\rb"),
+            Err(EncodeError::InvalidField {
+                field: Field::EventType,
+                byte: b'\r',
+                offset: 1
+            })
+        );
+        assert_eq!(
+            check_id("12\0\n"),
+            Err(EncodeError::InvalidField {
+                field: Field::Id,
+                byte: 0,
+                offset: 2
+            })
+        );
+        assert_eq!(check_id(""), Ok(()));
+    }
+
+    #[test]
+    fn decimal_digits() {
+        let mut buf = [0; 20];
+        assert_eq!(decimal(0, &mut buf), b"0");
+        assert_eq!(decimal(1500, &mut buf), b"1500");
+        assert_eq!(decimal(u64::MAX, &mut buf), b"18446744073709551615");
+    }
+}

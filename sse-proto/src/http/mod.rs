@@ -1,0 +1,288 @@
+//! Sans-IO HTTP/1.1, just enough for Server-Sent Events, shared by every adapter.
+//!
+//! Client side: [`Request`] writes the request head (and an optional body);
+//! [`parse_response`] reads the response head with `httparse` into header
+//! storage the caller owns; [`Response::framing`] picks the body framing and
+//! [`BodyDecoder`] strips it (chunked, `Content-Length`, or until close).
+//!
+//! Server side: [`parse_request`] reads a request head (method, path,
+//! `Last-Event-ID`, `Accept`); [`ResponseHead`] writes the SSE response head and
+//! [`encode_chunk`] frames body bytes when the response is chunked.
+//!
+//! Nothing here allocates or reads a socket: output goes into `&mut [u8]` (with
+//! [`HttpError::BufferTooSmall`] saying how much is needed) or, under `alloc`, a
+//! `Vec<u8>`. Incomplete input is [`Parsed::Partial`], never an error; every
+//! malformed or oversized input is a typed [`HttpError`], never a panic.
+//!
+//! Redirects, TLS, proxies and connection reuse are the adapter's job.
+//!
+//! # Examples
+//!
+//! ```
+//! use sse_proto::http::{parse_response, BodyDecoder, Parsed, EMPTY_HEADER, HttpLimits};
+//!
+//! let wire = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\
+//!              Transfer-Encoding: chunked\r\n\r\n9\r\ndata: a\n\n\r\n0\r\n\r\n";
+//! let mut headers = [EMPTY_HEADER; 16];
+//! let Parsed::Complete(head) = parse_response(wire, &mut headers, &HttpLimits::default())? else {
+//!     panic!("the head is complete");
+//! };
+//! assert_eq!(head.status, 200);
+//! assert!(head.is_event_stream());
+//! let mut body = BodyDecoder::new(head.framing()?, HttpLimits::default());
+//! let mut input = &wire[head.head_len..];
+//! let mut data = Vec::new();
+//! while !input.is_empty() && !body.is_done() {
+//!     let step = body.decode(input)?;
+//!     data.extend_from_slice(step.data);
+//!     input = &input[step.consumed..];
+//! }
+//! assert_eq!(data, b"data: a\n\n");
+//! assert!(body.is_done());
+//! # Ok::<(), sse_proto::HttpError>(())
+//! ```
+
+mod body;
+mod chunked;
+mod request;
+mod response;
+mod server;
+
+pub use body::{BodyDecoder, Framing};
+pub use chunked::{BodyChunk, ChunkedDecoder};
+pub use httparse::{Header, EMPTY_HEADER};
+pub use request::Request;
+pub use response::{parse_response, Response};
+pub use server::{
+    encode_chunk, encoded_chunk_len, parse_request, RequestHead, ResponseHead, LAST_CHUNK,
+};
+
+use crate::HttpError;
+
+/// The result of parsing a head that may not have fully arrived yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Parsed<T> {
+    /// The whole head was there.
+    Complete(T),
+    /// More bytes are needed: call again with the same bytes plus the next read.
+    Partial,
+}
+
+/// Size limits of the HTTP layer. Each limit exceeded is an [`HttpError`] naming it.
+///
+/// ```
+/// use sse_proto::http::HttpLimits;
+///
+/// let mut limits = HttpLimits::new();
+/// limits.max_head_len = 64 * 1024;
+/// assert_eq!(limits.max_chunk_line_len, HttpLimits::DEFAULT_MAX_CHUNK_LINE_LEN);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct HttpLimits {
+    /// The largest request or response head, in bytes, final empty line included.
+    pub max_head_len: usize,
+    /// The longest chunk-size line (size, whitespace and extensions, without CRLF).
+    pub max_chunk_line_len: usize,
+    /// The largest trailer section after the last chunk, CRLFs included.
+    pub max_trailers_len: usize,
+}
+
+impl HttpLimits {
+    /// Default for [`HttpLimits::max_head_len`]: 16 KiB.
+    pub const DEFAULT_MAX_HEAD_LEN: usize = 16 * 1024;
+    /// Default for [`HttpLimits::max_chunk_line_len`]: 1 KiB.
+    pub const DEFAULT_MAX_CHUNK_LINE_LEN: usize = 1024;
+    /// Default for [`HttpLimits::max_trailers_len`]: 16 KiB.
+    pub const DEFAULT_MAX_TRAILERS_LEN: usize = 16 * 1024;
+
+    /// The default limits, usable in `const`.
+    pub const fn new() -> HttpLimits {
+        HttpLimits {
+            max_head_len: Self::DEFAULT_MAX_HEAD_LEN,
+            max_chunk_line_len: Self::DEFAULT_MAX_CHUNK_LINE_LEN,
+            max_trailers_len: Self::DEFAULT_MAX_TRAILERS_LEN,
+        }
+    }
+}
+
+impl Default for HttpLimits {
+    fn default() -> HttpLimits {
+        HttpLimits::new()
+    }
+}
+
+/// Whether a `Content-Type` value is `text/event-stream`: the media type matched
+/// case-insensitively, parameters (`; charset=utf-8`) and surrounding
+/// whitespace allowed.
+///
+/// ```
+/// use sse_proto::http::is_event_stream;
+///
+/// assert!(is_event_stream(b"text/event-stream"));
+/// assert!(is_event_stream(b"Text/Event-Stream; charset=utf-8"));
+/// assert!(!is_event_stream(b"text/plain"));
+/// assert!(!is_event_stream(b"text/event-streams"));
+/// ```
+pub fn is_event_stream(content_type: &[u8]) -> bool {
+    let media = content_type
+        .split(|&b| b == b';')
+        .next()
+        .unwrap_or_default();
+    trim(media).eq_ignore_ascii_case(b"text/event-stream")
+}
+
+/// `bytes` without leading and trailing spaces and tabs.
+pub(crate) fn trim(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|&b| b != b' ' && b != b'\t')
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != b' ' && b != b'\t')
+        .map_or(start, |i| i + 1);
+    &bytes[start..end]
+}
+
+/// The value of the first header called `name` (case-insensitive).
+pub(crate) fn find_header<'b>(headers: &[Header<'b>], name: &str) -> Option<&'b [u8]> {
+    headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case(name))
+        .map(|h| h.value)
+}
+
+/// Maps an httparse error, naming the header limit for `TooManyHeaders`.
+pub(crate) fn head_error(e: httparse::Error, header_slots: usize) -> HttpError {
+    match e {
+        httparse::Error::TooManyHeaders => HttpError::TooManyHeaders {
+            limit: header_slots,
+        },
+        httparse::Error::HeaderName => HttpError::MalformedHead {
+            reason: "invalid header name",
+        },
+        httparse::Error::HeaderValue => HttpError::MalformedHead {
+            reason: "invalid header value",
+        },
+        httparse::Error::NewLine => HttpError::MalformedHead {
+            reason: "invalid new line",
+        },
+        httparse::Error::Status => HttpError::MalformedHead {
+            reason: "invalid response status",
+        },
+        httparse::Error::Token => HttpError::MalformedHead {
+            reason: "invalid token",
+        },
+        httparse::Error::Version => HttpError::MalformedHead {
+            reason: "invalid http version",
+        },
+    }
+}
+
+/// A head that is still partial: an error once it has outgrown the limit.
+pub(crate) fn partial<T>(buffered: usize, limits: &HttpLimits) -> Result<Parsed<T>, HttpError> {
+    if buffered >= limits.max_head_len {
+        Err(HttpError::HeadTooLarge {
+            limit: limits.max_head_len,
+        })
+    } else {
+        Ok(Parsed::Partial)
+    }
+}
+
+/// Something written as a sequence of byte pieces: measured, then copied.
+pub(crate) trait Pieces {
+    /// Calls `put` with each piece, in order.
+    fn pieces(&self, put: &mut dyn FnMut(&[u8]));
+
+    /// The total length of the pieces.
+    fn total_len(&self) -> usize {
+        let mut len = 0usize;
+        self.pieces(&mut |p| len = len.saturating_add(p.len()));
+        len
+    }
+
+    /// Writes the pieces at the start of `out`.
+    fn copy_into(&self, out: &mut [u8]) -> Result<usize, HttpError> {
+        let required = self.total_len();
+        let Some(out) = out.get_mut(..required) else {
+            return Err(HttpError::BufferTooSmall { required });
+        };
+        let mut at = 0;
+        self.pieces(&mut |p| {
+            out[at..at + p.len()].copy_from_slice(p);
+            at += p.len();
+        });
+        Ok(required)
+    }
+
+    /// Appends the pieces to `out`.
+    #[cfg(feature = "alloc")]
+    fn extend_vec(&self, out: &mut alloc::vec::Vec<u8>) {
+        out.reserve(self.total_len());
+        self.pieces(&mut |p| out.extend_from_slice(p));
+    }
+}
+
+/// Checks that `value` can be written in a head as `field`: no CR, LF or NUL
+/// (and for tokens, only token bytes).
+pub(crate) fn check(field: &'static str, value: &[u8], token: bool) -> Result<(), HttpError> {
+    let bad = |b: u8| {
+        if token {
+            !is_tchar(b)
+        } else {
+            b == b'\r' || b == b'\n' || b == 0
+        }
+    };
+    match value.iter().find(|&&b| bad(b)) {
+        Some(&byte) => Err(HttpError::InvalidField { field, byte }),
+        None if token && value.is_empty() => Err(HttpError::InvalidField { field, byte: b' ' }),
+        None => Ok(()),
+    }
+}
+
+/// RFC 9110 `tchar`.
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_type_matching() {
+        assert!(is_event_stream(b"  text/event-stream  "));
+        assert!(is_event_stream(b"TEXT/EVENT-STREAM;charset=UTF-8"));
+        assert!(!is_event_stream(b""));
+        assert!(!is_event_stream(b"text/event"));
+        assert!(!is_event_stream(b"application/json"));
+    }
+
+    #[test]
+    fn trim_handles_all_blank() {
+        assert_eq!(trim(b"  \t "), b"");
+        assert_eq!(trim(b" a b "), b"a b");
+    }
+
+    #[test]
+    fn check_rejects_injection() {
+        assert_eq!(
+            check("header value", b"a\r\nX: y", false),
+            Err(HttpError::InvalidField {
+                field: "header value",
+                byte: b'\r'
+            })
+        );
+        assert_eq!(
+            check("method", b"GE T", true),
+            Err(HttpError::InvalidField {
+                field: "method",
+                byte: b' '
+            })
+        );
+        assert!(check("method", b"POST", true).is_ok());
+        assert!(check("method", b"", true).is_err());
+    }
+}
