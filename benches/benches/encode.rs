@@ -1,6 +1,7 @@
-//! Encoder throughput: output bytes per second for LLM-token streams (many tiny
-//! events), multi-line events and large single-line events, into a slice and into
-//! a `Vec`. Every run checks the byte count it wrote.
+//! Encoder throughput on the decode corpora: each corpus is decoded once into its
+//! events and comments, which are then encoded back, into a slice and into a
+//! `Vec`, next to a `memcpy` of the same output as the floor. Every run checks
+//! the byte count it wrote.
 
 // `criterion_group!` expands to an undocumented `pub fn`.
 #![allow(missing_docs)]
@@ -8,117 +9,53 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use sse_proto::{Encoder, EventFrame, Frame};
+use sse_benches::corpora;
+use sse_proto::{Decoder, Encoder, EventFrame, Frame, ItemOwned};
 
-/// Owned inputs; `frames()` borrows them.
-struct Corpus {
-    name: &'static str,
-    events: Vec<(Option<String>, Option<String>, String)>,
+/// The items of `bytes`, owned, as a server would hold them before encoding.
+fn items(bytes: &[u8]) -> Vec<ItemOwned> {
+    let mut decoder = Decoder::new();
+    let mut out = Vec::new();
+    let mut feed = decoder.feed(bytes);
+    while let Some(item) = feed.next_item() {
+        out.push(
+            item.expect("corpora are within the default limits")
+                .to_owned(),
+        );
+    }
+    out
 }
 
-impl Corpus {
-    fn frames(&self) -> Vec<Frame<'_>> {
-        self.events
-            .iter()
-            .map(|(ty, id, data)| {
+/// Frames for `items`: `event:` unless `message`, `id:` when it changes (as
+/// `sse encode` writes them).
+fn frames(items: &[ItemOwned]) -> Vec<Frame<'_>> {
+    let mut last_id = "";
+    items
+        .iter()
+        .map(|item| match item {
+            ItemOwned::Event(e) => {
+                let id = (e.last_event_id != last_id).then_some(e.last_event_id.as_str());
+                last_id = &e.last_event_id;
                 Frame::Event(EventFrame {
-                    event_type: ty.as_deref(),
-                    id: id.as_deref(),
+                    event_type: (e.event_type != "message").then_some(e.event_type.as_str()),
+                    id,
                     retry: None,
-                    data,
+                    data: &e.data,
                 })
-            })
-            .collect()
-    }
-}
-
-/// A small deterministic generator (xorshift), so corpora are the same every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn word(&mut self) -> String {
-        const WORDS: [&str; 12] = [
-            "the", " model", " token", "ing", " stream", ",", " of", " a", " server", "-sent",
-            " event", "s",
-        ];
-        WORDS[(self.next() % WORDS.len() as u64) as usize].into()
-    }
-}
-
-/// 10,000 chat-completion deltas: `event: delta`, an `id` on every tenth, a JSON
-/// line of ~60 bytes each.
-fn llm_tokens() -> Corpus {
-    let mut rng = Rng(0x5eed);
-    let events = (0..10_000)
-        .map(|i| {
-            let data = format!(
-                "{{\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{}\"}}}}]}}",
-                rng.word()
-            );
-            let id = (i % 10 == 0).then(|| i.to_string());
-            (Some("delta".to_owned()), id, data)
-        })
-        .collect();
-    Corpus {
-        name: "llm_tokens",
-        events,
-    }
-}
-
-/// 200 events of ~4 KiB text with a line end every ~80 bytes (LF and CRLF mixed).
-fn multi_line() -> Corpus {
-    let mut rng = Rng(0xfeed);
-    let events = (0..200)
-        .map(|_| {
-            let mut data = String::new();
-            while data.len() < 4096 {
-                let mut line = String::new();
-                while line.len() < 80 {
-                    line.push_str(&rng.word());
-                }
-                data.push_str(&line);
-                data.push_str(if rng.next() % 2 == 0 { "\n" } else { "\r\n" });
             }
-            (None, None, data)
+            ItemOwned::Comment(text) => Frame::Comment(text),
+            ItemOwned::Retry(d) => Frame::Retry(*d),
         })
-        .collect();
-    Corpus {
-        name: "multi_line_4k",
-        events,
-    }
-}
-
-/// 16 single-line events of 64 KiB (a large tool-call payload).
-fn large() -> Corpus {
-    let mut rng = Rng(0xbeef);
-    let events = (0..16)
-        .map(|i| {
-            let mut data = String::new();
-            while data.len() < 64 * 1024 {
-                data.push_str(&rng.word());
-            }
-            (Some("tool".to_owned()), Some(i.to_string()), data)
-        })
-        .collect();
-    Corpus {
-        name: "large_64k",
-        events,
-    }
+        .collect()
 }
 
 fn encode(c: &mut Criterion) {
     let encoder = Encoder::new();
     let mut group = c.benchmark_group("encode");
     group.measurement_time(Duration::from_secs(3));
-    for corpus in [llm_tokens(), multi_line(), large()] {
-        let frames = corpus.frames();
+    for corpus in corpora() {
+        let items = items(&corpus.bytes);
+        let frames = frames(&items);
         let total: usize = frames
             .iter()
             .map(|&f| encoder.encoded_len(f).expect("corpus is encodable"))
@@ -126,7 +63,7 @@ fn encode(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(total as u64));
 
         let mut slice = vec![0u8; total];
-        group.bench_function(format!("{}/into_slice", corpus.name), |b| {
+        group.bench_function(format!("{}/sse-proto into_slice", corpus.name), |b| {
             b.iter(|| {
                 let mut at = 0;
                 for &frame in &frames {
@@ -140,7 +77,7 @@ fn encode(c: &mut Criterion) {
         });
 
         let mut vec = Vec::with_capacity(total);
-        group.bench_function(format!("{}/to_vec", corpus.name), |b| {
+        group.bench_function(format!("{}/sse-proto to_vec", corpus.name), |b| {
             b.iter(|| {
                 vec.clear();
                 for &frame in &frames {
@@ -150,6 +87,16 @@ fn encode(c: &mut Criterion) {
                 }
                 assert_eq!(vec.len(), total);
                 black_box(&vec);
+            })
+        });
+
+        // The floor: copying the finished output once.
+        let encoded = vec.clone();
+        let mut copy = vec![0u8; total];
+        group.bench_function(format!("{}/memcpy-floor", corpus.name), |b| {
+            b.iter(|| {
+                copy.copy_from_slice(black_box(&encoded));
+                black_box(&copy);
             })
         });
     }

@@ -1,33 +1,39 @@
-//! Decodes the LLM-token corpus a fixed number of times: a stable workload for
+//! Decodes one corpus a fixed number of times: a stable workload for
 //! `valgrind --tool=callgrind` or `perf`, whose instruction counts do not depend
 //! on machine load the way criterion's timings do.
 //!
 //! `cargo build --release -p sse-benches --example decode_profile &&
-//!  valgrind --tool=callgrind target/release/examples/decode_profile [floor]`
+//!  valgrind --tool=callgrind target/release/examples/decode_profile [CORPUS] [floor]`
 //!
-//! With `floor`, runs the memchr newline-visiting loop over the same reads
-//! instead, for the instruction count of the physical floor.
+//! `CORPUS` is a corpus name (default `llm_tokens`). With `floor`, runs the
+//! memchr newline-visiting loop over the same reads instead, for the instruction
+//! count of the physical floor.
 
-use sse_benches::{decode_count, llm_tokens};
+use sse_benches::{corpora, decode_ours, newline_floor, READ_SIZE};
 
 fn main() {
-    let corpus = llm_tokens(1 << 20);
-    if std::env::args().nth(1).as_deref() == Some("floor") {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let name = args.first().map_or("llm_tokens", String::as_str);
+    let Some(corpus) = corpora().into_iter().find(|c| c.name == name) else {
+        eprintln!("unknown corpus {name}");
+        std::process::exit(2);
+    };
+    if args.iter().any(|a| a == "floor") {
         let mut newlines = 0;
         for _ in 0..10 {
-            for read in corpus.bytes.chunks(16 * 1024) {
-                newlines += memchr::memchr_iter(b'\n', read).count();
-            }
+            newlines += newline_floor(&corpus.bytes, READ_SIZE, corpus.crlf);
         }
         println!("{newlines} newlines");
         return;
     }
-    let mut decoder = sse_proto::Decoder::new();
     let mut total = 0;
     for _ in 0..10 {
-        let (events, data) = decode_count(&mut decoder, &corpus.bytes, 16 * 1024);
-        assert_eq!(events, corpus.events);
-        total += data;
+        let counts = decode_ours(&corpus.bytes, READ_SIZE);
+        assert_eq!(counts.events, corpus.events);
+        total += counts.data_bytes;
     }
-    println!("{} events x10, {} bytes of data", corpus.events, total);
+    println!(
+        "{} {} events x10, {} bytes of data",
+        corpus.name, corpus.events, total
+    );
 }

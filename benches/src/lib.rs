@@ -1,54 +1,408 @@
-//! Benchmark corpora shared by the criterion benches: deterministic streams that
-//! each know how many events they hold.
+//! Benchmark corpora and decoder drivers shared by the criterion benches and the
+//! `matrix` binary.
+//!
+//! Every corpus is generated in memory from a fixed seed (no files, same bytes on
+//! every run) and knows how many events and comments a conforming decoder must
+//! find in it, so a bench can check the work it timed (the rebar rule: a fast
+//! wrong answer is not a result).
+//!
+//! With the `peers` feature, [`peers`] drives other crates' SSE decoders through
+//! their public APIs on the same 16 KiB reads.
 
-/// A generated event stream and what decoding it must yield.
+use memchr::{memchr2_iter, memchr_iter};
+use sse_proto::{Decoder, Item};
+
+#[cfg(feature = "peers")]
+pub mod peers;
+#[cfg(feature = "peers")]
+pub mod vectors;
+
+/// The read size every bench feeds the decoders: a typical socket read.
+pub const READ_SIZE: usize = 16 * 1024;
+
+/// Each corpus is generated up to at least this many bytes.
+pub const TARGET_LEN: usize = 2 * 1024 * 1024;
+
+/// One benchmark input with the counts a conforming decoder must report.
 #[derive(Debug, Clone)]
 pub struct Corpus {
-    /// The stream's bytes.
+    /// A short name, used as the criterion benchmark id.
+    pub name: &'static str,
+    /// The event-stream bytes.
     pub bytes: Vec<u8>,
-    /// How many events a correct decoder dispatches.
+    /// How many events a conforming decoder dispatches.
     pub events: usize,
+    /// How many comment lines it holds.
+    pub comments: usize,
+    /// Whether its lines end in CRLF (the newline floor then looks for CR and LF).
+    pub crlf: bool,
 }
 
-/// LLM token deltas: many small JSON events with `event:` names, as streamed by
-/// chat-completion APIs, about `target` bytes long.
-pub fn llm_tokens(target: usize) -> Corpus {
-    let words = [
-        " the", " quick", " brown", " fox", " jumps", " over", " lazy", " dog", ".", "\\n",
-    ];
-    let mut bytes = Vec::with_capacity(target + 256);
+/// What a decoder found in a corpus.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Events dispatched.
+    pub events: usize,
+    /// Comments surfaced (zero for decoders that drop them).
+    pub comments: usize,
+    /// Total bytes of event data, so that no decoder can skip producing it.
+    pub data_bytes: usize,
+}
+
+/// A small deterministic generator (xorshift64*): same corpus bytes on every run.
+#[derive(Debug, Clone)]
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number below `n` (`n > 0`).
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Token texts as LLM streams send them: mostly a leading space and a short word,
+/// some punctuation, some non-ASCII, some JSON escapes.
+const TOKENS: &[&str] = &[
+    " the",
+    " of",
+    " and",
+    " to",
+    " a",
+    " in",
+    " is",
+    " that",
+    " for",
+    " it",
+    " as",
+    " with",
+    " stream",
+    " event",
+    " server",
+    " token",
+    " model",
+    " response",
+    ",",
+    ".",
+    "\\n",
+    "\\n\\n",
+    " \\\"",
+    "\\\"",
+    " café",
+    " naïve",
+    " 東京",
+    " données",
+    " über",
+    "ing",
+    "ed",
+    " 42",
+    " 3.14",
+    " Rust",
+    " async",
+    " decoder",
+    " —",
+    " 🙂",
+    "'s",
+];
+
+/// The start of an Anthropic-style message stream.
+const MESSAGE_START: &str = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_01XFDUDYJgAACzvnptvVoYEL\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-3-5-sonnet\",\"content\":[],\"stop_reason\":null,\"usage\":{\"input_tokens\":25,\"output_tokens\":1}}}\n\n";
+
+/// (a) LLM token deltas: many small JSON events with `event:` names, like the
+/// OpenAI and Anthropic streaming APIs send, with an occasional `ping`.
+pub fn llm_tokens() -> Corpus {
+    let mut rng = Rng(0x5EED_0001);
+    let mut out = String::with_capacity(TARGET_LEN + 4096);
     let mut events = 0;
-    while bytes.len() < target {
-        let w = words[events % words.len()];
-        bytes.extend_from_slice(
-            format!(
-                "event: content_block_delta\ndata: {{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{{\"type\":\"text_delta\",\"text\":\"{w}\"}}}}\n\n"
-            )
-            .as_bytes(),
+    while out.len() < TARGET_LEN {
+        out.push_str(MESSAGE_START);
+        out.push_str("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+        events += 2;
+        for i in 0..400 {
+            if i % 50 == 49 {
+                out.push_str("event: ping\ndata: {\"type\": \"ping\"}\n\n");
+                events += 1;
+            }
+            out.push_str("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"");
+            out.push_str(TOKENS[rng.below(TOKENS.len())]);
+            out.push_str("\"}}\n\n");
+            events += 1;
+        }
+        out.push_str(
+            "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
         );
+        out.push_str("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        events += 2;
+    }
+    Corpus {
+        name: "llm_tokens",
+        bytes: out.into_bytes(),
+        events,
+        comments: 0,
+        crlf: false,
+    }
+}
+
+/// (b) A price ticker: small `tick` events, each with an `id:`.
+pub fn price_ticker() -> Corpus {
+    let mut rng = Rng(0x5EED_0002);
+    let mut out = String::with_capacity(TARGET_LEN + 256);
+    let symbols = [
+        "BTC-USD", "ETH-USD", "SOL-USD", "EUR-USD", "AAPL", "MSFT", "NVDA",
+    ];
+    let mut events = 0;
+    let mut id = 1_700_000_000_000u64;
+    while out.len() < TARGET_LEN {
+        id += 1 + rng.below(40) as u64;
+        let price = 1000 + rng.below(99_000);
+        let qty = 1 + rng.below(5000);
+        let line = format!(
+            "id: {id}\nevent: tick\ndata: {{\"s\":\"{}\",\"p\":{}.{:02},\"q\":{},\"t\":{id}}}\n\n",
+            symbols[rng.below(symbols.len())],
+            price,
+            rng.below(100),
+            qty,
+        );
+        out.push_str(&line);
         events += 1;
     }
-    Corpus { bytes, events }
+    Corpus {
+        name: "price_ticker",
+        bytes: out.into_bytes(),
+        events,
+        comments: 0,
+        crlf: false,
+    }
 }
 
-/// Decodes `corpus` in `read`-byte pieces with `sse_proto::Decoder`; returns the
-/// number of events and the total data length (so nothing is optimized away).
-pub fn decode_count(
-    decoder: &mut sse_proto::Decoder<Vec<u8>>,
-    bytes: &[u8],
-    read: usize,
-) -> (usize, usize) {
-    let (mut events, mut data) = (0, 0);
+/// (c) 64 KiB single-line events (a large JSON or base64 payload per event).
+pub fn long_lines() -> Corpus {
+    const LINE: usize = 64 * 1024;
+    let mut rng = Rng(0x5EED_0003);
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::with_capacity(TARGET_LEN + LINE + 16);
+    let mut events = 0;
+    while out.len() < TARGET_LEN {
+        out.extend_from_slice(b"data: ");
+        out.extend((0..LINE).map(|_| alphabet[rng.below(alphabet.len())]));
+        out.extend_from_slice(b"\n\n");
+        events += 1;
+    }
+    Corpus {
+        name: "long_lines_64k",
+        bytes: out,
+        events,
+        comments: 0,
+        crlf: false,
+    }
+}
+
+/// (d) Events of 20 `data:` lines each (log tails, pretty-printed JSON).
+pub fn multi_line() -> Corpus {
+    let mut rng = Rng(0x5EED_0004);
+    let mut out = String::with_capacity(TARGET_LEN + 4096);
+    let levels = ["INFO", "WARN", "DEBUG", "ERROR"];
+    let mut events = 0;
+    let mut n = 0u64;
+    while out.len() < TARGET_LEN {
+        out.push_str("event: log\n");
+        for _ in 0..20 {
+            n += 1;
+            let line = format!(
+                "data: 2026-11-24T05:{:02}:{:02}.{:03}Z {} worker-{} request {} handled in {} us\n",
+                rng.below(60),
+                rng.below(60),
+                rng.below(1000),
+                levels[rng.below(levels.len())],
+                rng.below(16),
+                n,
+                rng.below(100_000),
+            );
+            out.push_str(&line);
+        }
+        out.push('\n');
+        events += 1;
+    }
+    Corpus {
+        name: "multi_line_20",
+        bytes: out.into_bytes(),
+        events,
+        comments: 0,
+        crlf: false,
+    }
+}
+
+/// (e) The LLM token corpus with CRLF line ends.
+pub fn llm_tokens_crlf() -> Corpus {
+    let base = llm_tokens();
+    let mut bytes = Vec::with_capacity(base.bytes.len() * 21 / 20);
+    for &b in &base.bytes {
+        if b == b'\n' {
+            bytes.push(b'\r');
+        }
+        bytes.push(b);
+    }
+    Corpus {
+        name: "llm_tokens_crlf",
+        bytes,
+        crlf: true,
+        ..base
+    }
+}
+
+/// (f) A quiet stream: half the blocks are `: keepalive` comments.
+pub fn keepalive_heavy() -> Corpus {
+    let mut rng = Rng(0x5EED_0006);
+    let mut out = String::with_capacity(TARGET_LEN + 256);
+    let mut events = 0;
+    let mut comments = 0;
+    while out.len() < TARGET_LEN {
+        out.push_str(": keepalive\n\n");
+        comments += 1;
+        out.push_str("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"");
+        out.push_str(TOKENS[rng.below(TOKENS.len())]);
+        out.push_str("\"}}\n\n");
+        events += 1;
+    }
+    Corpus {
+        name: "keepalive_half",
+        bytes: out.into_bytes(),
+        events,
+        comments,
+        crlf: false,
+    }
+}
+
+/// All six corpora, in the order the README table lists them.
+pub fn corpora() -> Vec<Corpus> {
+    vec![
+        llm_tokens(),
+        price_ticker(),
+        long_lines(),
+        multi_line(),
+        llm_tokens_crlf(),
+        keepalive_heavy(),
+    ]
+}
+
+/// One event whose single `data:` line is `len` bytes long (plus the field name
+/// and line ends), for the linearity bench.
+pub fn one_long_line(len: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(len + 8);
+    out.extend_from_slice(b"data: ");
+    out.extend((0..len).map(|i| b'a' + (i % 26) as u8));
+    out.extend_from_slice(b"\n\n");
+    out
+}
+
+/// Decodes `bytes` with a fresh [`sse_proto::Decoder`] in reads of `read` bytes
+/// and counts what it finds.
+///
+/// # Panics
+///
+/// When the decoder reports a limit error (the corpora stay within the defaults)
+/// or `read` is zero.
+pub fn decode_ours(bytes: &[u8], read: usize) -> Counts {
+    let mut decoder = Decoder::new();
+    let mut counts = Counts::default();
     for chunk in bytes.chunks(read) {
         let mut input = chunk;
         while !input.is_empty() {
-            let step = decoder.decode(input).expect("corpus within default limits");
+            let step = match decoder.decode(input) {
+                Ok(step) => step,
+                Err(e) => panic!("corpus exceeds the default limits: {e}"),
+            };
             input = &input[step.consumed..];
-            if let Some(sse_proto::Item::Event(e)) = step.item {
-                events += 1;
-                data += e.data().len();
+            match step.item {
+                Some(Item::Event(e)) => {
+                    counts.events += 1;
+                    counts.data_bytes += e.data().len();
+                }
+                Some(Item::Comment(_)) => counts.comments += 1,
+                Some(Item::Retry(_)) | None => {}
             }
         }
     }
-    (events, data)
+    decoder.finish();
+    counts
+}
+
+/// The physical floor: visits every line end of `bytes` with `memchr` (LF) or
+/// `memchr2` (CR and LF, when `crlf`), in reads of `read` bytes, and returns how
+/// many it saw. No decoder can find lines faster than this.
+///
+/// It steps the iterator one line end at a time on purpose: `Iterator::count`
+/// on a memchr iterator is a vectorised byte count that never stops at a line,
+/// which is not what a decoder does.
+pub fn newline_floor(bytes: &[u8], read: usize, crlf: bool) -> usize {
+    let mut seen = 0;
+    let mut last = 0;
+    for chunk in bytes.chunks(read) {
+        if crlf {
+            for at in memchr2_iter(b'\r', b'\n', chunk) {
+                seen += 1;
+                last = at;
+            }
+        } else {
+            for at in memchr_iter(b'\n', chunk) {
+                seen += 1;
+                last = at;
+            }
+        }
+    }
+    // Keep the positions observable so the loop is not reduced to a count.
+    std::hint::black_box(last);
+    seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corpora_have_the_counts_they_claim() {
+        for corpus in corpora() {
+            assert!(
+                (TARGET_LEN..4 * TARGET_LEN).contains(&corpus.bytes.len()),
+                "{}: {} bytes",
+                corpus.name,
+                corpus.bytes.len()
+            );
+            for read in [READ_SIZE, 4093] {
+                let got = decode_ours(&corpus.bytes, read);
+                assert_eq!(got.events, corpus.events, "{} events", corpus.name);
+                assert_eq!(got.comments, corpus.comments, "{} comments", corpus.name);
+            }
+        }
+    }
+
+    #[test]
+    fn corpora_are_deterministic() {
+        assert_eq!(llm_tokens().bytes, llm_tokens().bytes);
+        assert_eq!(price_ticker().bytes, price_ticker().bytes);
+    }
+
+    #[test]
+    fn crlf_corpus_differs_only_in_line_ends() {
+        let lf = llm_tokens();
+        let crlf = llm_tokens_crlf();
+        let lines = newline_floor(&lf.bytes, READ_SIZE, false);
+        assert_eq!(newline_floor(&crlf.bytes, READ_SIZE, true), 2 * lines);
+        assert_eq!(crlf.bytes.len(), lf.bytes.len() + lines);
+    }
+
+    #[test]
+    fn long_line_decodes_the_same_byte_by_byte() {
+        let line = one_long_line(10_000);
+        let whole = decode_ours(&line, line.len());
+        assert_eq!(whole.events, 1);
+        assert_eq!(whole.data_bytes, 10_000);
+        assert_eq!(decode_ours(&line, 1), whole);
+    }
 }

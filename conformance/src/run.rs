@@ -314,7 +314,7 @@ pub fn check_decode_case(case: &DecodeCase) -> Result<(), Box<CaseFailure>> {
                 let id_ok = case
                     .last_event_id
                     .as_ref()
-                    .map_or(true, |id| *id == run.last_event_id);
+                    .is_none_or(|id| *id == run.last_event_id);
                 if run.records == case.expect && id_ok {
                     continue;
                 }

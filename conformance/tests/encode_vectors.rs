@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use serde::Deserialize;
-use sse_proto::{Decoder, EncodeError, Encoder, EventFrame, Field, Frame, Item};
+use sse_proto::{Decoder, EncodeError, Encoder, EventFrame, EventOwned, Field, Frame, ItemOwned};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -57,26 +57,14 @@ enum ErrorOut {
     },
 }
 
-/// What decoding must give back, owned.
-#[derive(Debug, PartialEq, Eq)]
-enum Got {
-    Event {
-        event_type: String,
-        data: String,
-        id: String,
-    },
-    Comment(String),
-    Retry(u64),
-}
-
 fn normalise(text: &str) -> String {
     text.replace("\r\n", "\n").replace('\r', "\n")
 }
 
-fn comments(text: &str) -> Vec<Got> {
+fn comments(text: &str) -> Vec<ItemOwned> {
     normalise(text)
         .split('\n')
-        .map(|l| Got::Comment(l.into()))
+        .map(|l| ItemOwned::Comment(l.into()))
         .collect()
 }
 
@@ -108,15 +96,18 @@ fn run(file: &str, case: &str) {
                 retry: retry_ms.map(Duration::from_millis),
                 data,
             });
-            let mut items: Vec<Got> = retry_ms.iter().map(|&ms| Got::Retry(ms)).collect();
-            items.push(Got::Event {
+            let mut items: Vec<ItemOwned> = retry_ms
+                .iter()
+                .map(|&ms| ItemOwned::Retry(Duration::from_millis(ms)))
+                .collect();
+            items.push(ItemOwned::Event(EventOwned {
                 event_type: match event.as_deref() {
                     None | Some("") => "message".into(),
                     Some(t) => t.into(),
                 },
                 data: normalise(data),
-                id: id.clone().unwrap_or_default(),
-            });
+                last_event_id: id.clone().unwrap_or_default(),
+            }));
             (frame, items)
         }
         FrameIn::Comment { text } => (Frame::Comment(text), comments(text)),
@@ -130,7 +121,7 @@ fn run(file: &str, case: &str) {
         }
         FrameIn::Retry { ms } => (
             Frame::Retry(Duration::from_millis(*ms)),
-            vec![Got::Retry(*ms)],
+            vec![ItemOwned::Retry(Duration::from_millis(*ms))],
         ),
     };
 
@@ -173,20 +164,12 @@ fn run(file: &str, case: &str) {
     }
 }
 
-fn decode(bytes: &[u8]) -> Vec<Got> {
+fn decode(bytes: &[u8]) -> Vec<ItemOwned> {
     let mut decoder = Decoder::new();
     let mut feed = decoder.feed(bytes);
     let mut got = Vec::new();
     while let Some(item) = feed.next_item() {
-        got.push(match item.expect("within limits") {
-            Item::Event(e) => Got::Event {
-                event_type: e.event_type().into(),
-                data: e.data().into(),
-                id: e.last_event_id().into(),
-            },
-            Item::Comment(c) => Got::Comment(c.into()),
-            Item::Retry(d) => Got::Retry(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
-        });
+        got.push(item.expect("within limits").to_owned());
     }
     got
 }

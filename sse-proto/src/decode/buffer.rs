@@ -33,6 +33,8 @@ pub(crate) mod sealed {
         fn try_extend(&mut self, src: &[u8]) -> Result<(), Full>;
         /// Appends a copy of `self.bytes()[range]`, or fails without writing anything.
         fn try_extend_within(&mut self, range: Range<usize>) -> Result<(), Full>;
+        /// Appends `value` and then an LF (a data line), or fails without writing.
+        fn try_extend_line(&mut self, value: &[u8]) -> Result<(), Full>;
         /// The most bytes this storage can ever hold.
         fn capacity(&self) -> usize;
     }
@@ -45,23 +47,36 @@ impl Storage for alloc::vec::Vec<u8> {}
 
 #[cfg(feature = "alloc")]
 impl Sealed for alloc::vec::Vec<u8> {
+    #[inline]
     fn bytes(&self) -> &[u8] {
         self
     }
+    #[inline]
     fn bytes_mut(&mut self) -> &mut [u8] {
         self
     }
+    #[inline]
     fn truncate(&mut self, len: usize) {
         alloc::vec::Vec::truncate(self, len);
     }
+    #[inline]
     fn try_extend(&mut self, src: &[u8]) -> Result<(), Full> {
         self.extend_from_slice(src);
         Ok(())
     }
+    #[inline]
     fn try_extend_within(&mut self, range: Range<usize>) -> Result<(), Full> {
         self.extend_from_within(range);
         Ok(())
     }
+    #[inline]
+    fn try_extend_line(&mut self, value: &[u8]) -> Result<(), Full> {
+        self.reserve(value.len() + 1);
+        self.extend_from_slice(value);
+        self.push(b'\n');
+        Ok(())
+    }
+    #[inline]
     fn capacity(&self) -> usize {
         usize::MAX
     }
@@ -128,6 +143,16 @@ impl Sealed for FixedBuf<'_> {
         self.len = end;
         Ok(())
     }
+    fn try_extend_line(&mut self, value: &[u8]) -> Result<(), Full> {
+        let capacity = self.buf.len();
+        let end = self.len + value.len();
+        let dst = self.buf.get_mut(self.len..=end).ok_or(Full { capacity })?;
+        let (text, lf) = dst.split_at_mut(value.len());
+        text.copy_from_slice(value);
+        lf[0] = b'\n';
+        self.len = end + 1;
+        Ok(())
+    }
     fn capacity(&self) -> usize {
         self.buf.len()
     }
@@ -149,5 +174,8 @@ mod tests {
         assert_eq!(b.bytes(), b"abcb");
         b.truncate(1);
         assert_eq!(b.bytes(), b"a");
+        assert_eq!(b.try_extend_line(b"bcd"), Err(Full { capacity: 4 }));
+        b.try_extend_line(b"bc").unwrap();
+        assert_eq!(b.bytes(), b"abc\n");
     }
 }

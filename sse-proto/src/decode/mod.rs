@@ -477,8 +477,7 @@ impl<S: Storage> Decoder<S> {
     fn materialize(&mut self, input: &[u8], data_in: &mut Option<Range<usize>>) {
         if let Some(r) = data_in.take() {
             debug_assert!(self.data_len == 0 && self.main.bytes().is_empty());
-            let kept = self.main.try_extend(&input[r.clone()]).is_ok()
-                && self.main.try_extend(b"\n").is_ok();
+            let kept = self.main.try_extend_line(&input[r.clone()]).is_ok();
             debug_assert!(kept, "room checked when the data line was read");
             self.data_len = r.len() + 1;
         }
@@ -734,8 +733,7 @@ impl<S: Storage> Decoder<S> {
                     *data_in = Some(r);
                 } else {
                     self.materialize(input, data_in);
-                    let kept = self.main.try_extend(&input[r]).is_ok()
-                        && self.main.try_extend(b"\n").is_ok();
+                    let kept = self.main.try_extend_line(&input[r]).is_ok();
                     debug_assert!(kept, "room checked above (new_len)");
                 }
                 if data_in.is_none() {
