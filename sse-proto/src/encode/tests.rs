@@ -11,7 +11,7 @@ use std::vec::Vec;
 use proptest::prelude::*;
 
 use super::{Encoder, EventFrame, Frame};
-use crate::{Decoder, EncodeError, EventOwned, Field, ItemOwned};
+use crate::{Decoder, EncodeError, Field, Item};
 
 /// Encodes into a slice of exactly `encoded_len` bytes, checks a one-byte-shorter
 /// slice is refused untouched, and returns the bytes.
@@ -167,6 +167,18 @@ impl OwnedFrame {
     }
 }
 
+/// What a decoder yields, owned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Got {
+    Event {
+        event_type: String,
+        data: String,
+        id: String,
+    },
+    Comment(String),
+    Retry(u64),
+}
+
 fn text() -> impl Strategy<Value = String> {
     prop_oneof!["[a \r\n\0:é]{0,12}", any::<String>(), Just(String::new()),]
 }
@@ -197,11 +209,11 @@ fn normalise(text: &str) -> String {
 
 /// What the decoder must give back for `frames`, or `None` for a frame the
 /// encoder must refuse.
-fn model(frame: &OwnedFrame, last_id: &mut String, keepalive: &str) -> Option<Vec<ItemOwned>> {
+fn model(frame: &OwnedFrame, last_id: &mut String, keepalive: &str) -> Option<Vec<Got>> {
     let comment = |text: &str| {
         normalise(text)
             .split('\n')
-            .map(|line| ItemOwned::Comment(line.into()))
+            .map(|line| Got::Comment(line.into()))
             .collect::<Vec<_>>()
     };
     Some(match frame {
@@ -223,33 +235,38 @@ fn model(frame: &OwnedFrame, last_id: &mut String, keepalive: &str) -> Option<Ve
             if let Some(id) = id {
                 last_id.clone_from(id);
             }
-            let mut items: Vec<ItemOwned> = retry
-                .iter()
-                .map(|&ms| ItemOwned::Retry(Duration::from_millis(ms)))
-                .collect();
-            items.push(ItemOwned::Event(EventOwned {
+            let mut items: Vec<Got> = retry.iter().map(|&ms| Got::Retry(ms)).collect();
+            items.push(Got::Event {
                 event_type: match event_type.as_deref() {
                     None | Some("") => "message".into(),
                     Some(t) => t.into(),
                 },
                 data: normalise(data),
-                last_event_id: last_id.clone(),
-            }));
+                id: last_id.clone(),
+            });
             items
         }
         OwnedFrame::Comment(text) => comment(text),
         OwnedFrame::Keepalive => comment(keepalive),
-        OwnedFrame::Retry(ms) => vec![ItemOwned::Retry(Duration::from_millis(*ms))],
+        OwnedFrame::Retry(ms) => vec![Got::Retry(*ms)],
     })
 }
 
-fn decode_all(stream: &[u8]) -> Vec<ItemOwned> {
+fn decode_all(stream: &[u8]) -> Vec<Got> {
     let mut mem = vec![0u8; 1 << 16];
     let mut decoder = Decoder::with_buffer(&mut mem);
     let mut got = Vec::new();
     let mut feed = decoder.feed(stream);
     while let Some(item) = feed.next_item() {
-        got.push(item.expect("within limits").to_owned());
+        got.push(match item.expect("within limits") {
+            Item::Event(e) => Got::Event {
+                event_type: e.event_type().into(),
+                data: e.data().into(),
+                id: e.last_event_id().into(),
+            },
+            Item::Comment(c) => Got::Comment(c.into()),
+            Item::Retry(d) => Got::Retry(d.as_millis() as u64),
+        });
     }
     assert_eq!(decoder.finish(), crate::StreamEnd::Clean);
     got
