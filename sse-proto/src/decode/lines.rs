@@ -17,11 +17,12 @@ pub(crate) fn find_line_end(bytes: &[u8]) -> Option<usize> {
     }
 }
 
-/// How many bytes of `first_line` are a leading byte-order mark (0 or 3). Called
-/// on the first complete line of a body only; a BOM anywhere else is content.
+/// How many bytes of `line` are a leading byte-order mark (0 or 3). Only the first
+/// complete line of a body may have one: `at_start` says whether `line` is it,
+/// and is cleared. A BOM anywhere else is content.
 #[inline]
-pub(crate) fn bom_len(first_line: &[u8]) -> usize {
-    if first_line.starts_with(BOM) {
+pub(crate) fn take_bom(at_start: &mut bool, line: &[u8]) -> usize {
+    if core::mem::take(at_start) && line.starts_with(BOM) {
         BOM.len()
     } else {
         0

@@ -538,12 +538,7 @@ impl<S: Storage> Decoder<S> {
             let (line_start, eol) = (pos, pos + i);
             pos = self.after_line_end(input, eol);
             let base = self.data_len;
-            let bom = if self.at_start {
-                self.at_start = false;
-                lines::bom_len(&self.main.bytes()[base..])
-            } else {
-                0
-            };
+            let bom = lines::take_bom(&mut self.at_start, &self.main.bytes()[base..]);
             let parsed = if self.line_prefix > 0 {
                 // A data value, already in place.
                 Line::Data(0..self.main.bytes().len() - base)
@@ -591,12 +586,7 @@ impl<S: Storage> Decoder<S> {
             }
             let (line_start, eol) = (pos, pos + i);
             pos = self.after_line_end(input, eol);
-            let bom = if self.at_start {
-                self.at_start = false;
-                lines::bom_len(&input[line_start..eol])
-            } else {
-                0
-            };
+            let bom = lines::take_bom(&mut self.at_start, &input[line_start..eol]);
             let parsed = fields::parse_line(&input[line_start + bom..eol]);
             let at = LineAt {
                 base: line_start + bom,
