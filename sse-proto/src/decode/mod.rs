@@ -11,6 +11,7 @@ mod buffer;
 mod bytes;
 mod fields;
 mod lines;
+mod scan;
 mod utf8;
 
 use core::mem;
@@ -19,6 +20,7 @@ use core::time::Duration;
 
 use crate::{DecodeError, Event, Item, Limits};
 use fields::Line;
+use scan::LineEnds;
 
 pub use buffer::{FixedBuf, Storage};
 #[cfg(feature = "bytes")]
@@ -96,6 +98,8 @@ struct LineAt {
     eol: usize,
     /// Input offset after its line end.
     next: usize,
+    /// The line is known to be ASCII (so valid UTF-8 without a check).
+    ascii: bool,
 }
 
 /// Incremental, resumable, zero-copy decoder for `text/event-stream` bodies.
@@ -162,6 +166,8 @@ pub struct Decoder<S: Storage> {
     id_set: bool,
     /// A `data`, `event` or `id` field was read since the last dispatch.
     in_block: bool,
+    /// All the data of the block being read is known to be ASCII.
+    data_ascii: bool,
     /// `ty` holds the event type of the block being read. When false the type is
     /// empty, and `ty` keeps the last value only so that a repeated type (the
     /// common case) is recognised without validating and copying it again.
@@ -244,6 +250,7 @@ impl<S: Storage> Decoder<S> {
             at_start: true,
             id_set: false,
             in_block: false,
+            data_ascii: false,
             ty_set: false,
             #[cfg(feature = "bytes")]
             bytes_cache: bytes::Cache::default(),
@@ -516,10 +523,11 @@ impl<S: Storage> Decoder<S> {
         // step ends before the event does.
         let mut data_in: Option<Range<usize>> = None;
 
+        let mut lines = LineEnds::new(input, pos);
         if self.has_partial_line() && pos < input.len() {
             // Complete (or extend) the partial line kept in `main`.
             let rest = &input[pos..];
-            let found_end = lines::find_line_end(rest);
+            let found_end = lines.find(pos).map(|eol| eol - pos);
             let seg = found_end.unwrap_or(rest.len());
             let limit = self.limits.max_line_len.min(self.line_room(&data_in));
             let seen = self.line_prefix + self.line_len;
@@ -553,6 +561,7 @@ impl<S: Storage> Decoder<S> {
                 line_start,
                 eol,
                 next: pos,
+                ascii: false,
             };
             if let Some(out) = self.handle_line(parsed, at, input, &mut data_in) {
                 return out;
@@ -561,7 +570,7 @@ impl<S: Storage> Decoder<S> {
 
         while pos < input.len() {
             let rest = &input[pos..];
-            let Some(i) = lines::find_line_end(rest) else {
+            let Some(eol) = lines.find(pos) else {
                 // A partial line: keep it, after moving borrowed data out of the way
                 // (the partial line follows the data in `main`).
                 let limit = self.limits.max_line_len.min(self.line_room(&data_in));
@@ -581,10 +590,10 @@ impl<S: Storage> Decoder<S> {
                 pos = input.len();
                 break;
             };
-            if i > self.limits.max_line_len {
+            if eol - pos > self.limits.max_line_len {
                 return self.line_limit_error(pos, false, &data_in);
             }
-            let (line_start, eol) = (pos, pos + i);
+            let line_start = pos;
             pos = self.after_line_end(input, eol);
             let bom = lines::take_bom(&mut self.at_start, &input[line_start..eol]);
             let parsed = fields::parse_line(&input[line_start + bom..eol]);
@@ -594,6 +603,7 @@ impl<S: Storage> Decoder<S> {
                 line_start,
                 eol,
                 next: pos,
+                ascii: lines.is_ascii_from(line_start),
             };
             if let Some(out) = self.handle_line(parsed, at, input, &mut data_in) {
                 return out;
@@ -661,6 +671,7 @@ impl<S: Storage> Decoder<S> {
             line_start,
             eol,
             next: pos,
+            ascii,
         } = at;
         match parsed {
             Line::Empty => {
@@ -680,10 +691,10 @@ impl<S: Storage> Decoder<S> {
             Line::Comment(r) => {
                 let r = base + r.start..base + r.end;
                 let loc = if stored {
-                    self.text_in_main(r)
+                    self.text_in_main(r, false)
                 } else {
                     self.materialize(input, data_in);
-                    self.text_in_input(input, r)
+                    self.text_in_input(input, r, ascii)
                 };
                 Some(match loc {
                     Ok(loc) => Ok(Step {
@@ -708,6 +719,7 @@ impl<S: Storage> Decoder<S> {
                     let error = DecodeError::BufferFull { capacity };
                     return Some(self.fail(error, eol, Mode::Skip { mid_line: true }));
                 }
+                self.data_ascii = ascii && (buffered == 0 || self.data_ascii);
                 if stored {
                     // The value sits right after the data buffer (or already at
                     // its place): slide it down.
@@ -816,11 +828,11 @@ impl<S: Storage> Decoder<S> {
             self.id_set = false;
         }
         let loc = match data_in.take() {
-            Some(r) => self.text_in_input(input, r),
+            Some(r) => self.text_in_input(input, r, self.data_ascii),
             None if self.data_len > 0 => {
                 let end = self.data_len - 1; // without the final LF
                 self.data_len = 0;
-                self.text_in_main(0..end)
+                self.text_in_main(0..end, self.data_ascii)
             }
             None => {
                 self.ty_set = false;
@@ -843,10 +855,17 @@ impl<S: Storage> Decoder<S> {
         }
     }
 
-    /// `input[r]` as text: borrowed when valid UTF-8, else a lossy copy in `main`.
-    fn text_in_input(&mut self, input: &[u8], r: Range<usize>) -> Result<Loc, DecodeError> {
+    /// `input[r]` as text: borrowed when valid UTF-8 (`ascii`: known to be),
+    /// else a lossy copy in `main`.
+    #[inline]
+    fn text_in_input(
+        &mut self,
+        input: &[u8],
+        r: Range<usize>,
+        ascii: bool,
+    ) -> Result<Loc, DecodeError> {
         let bytes = &input[r.clone()];
-        if utf8::is_valid(bytes) {
+        if ascii || utf8::is_valid(bytes) {
             return Ok(Loc::Input(r));
         }
         let start = self.main.bytes().len();
@@ -854,9 +873,11 @@ impl<S: Storage> Decoder<S> {
         Ok(Loc::Main(start..self.main.bytes().len()))
     }
 
-    /// `main[r]` as text: in place when valid UTF-8, else a lossy copy after it.
-    fn text_in_main(&mut self, r: Range<usize>) -> Result<Loc, DecodeError> {
-        if utf8::is_valid(&self.main.bytes()[r.clone()]) {
+    /// `main[r]` as text: in place when valid UTF-8 (`ascii`: known to be), else
+    /// a lossy copy after it.
+    #[inline]
+    fn text_in_main(&mut self, r: Range<usize>, ascii: bool) -> Result<Loc, DecodeError> {
+        if ascii || utf8::is_valid(&self.main.bytes()[r.clone()]) {
             return Ok(Loc::Main(r));
         }
         let start = self.main.bytes().len();
@@ -872,9 +893,11 @@ impl<S: Storage> Decoder<S> {
                 Loc::Main(r) => &self.main.bytes()[r],
             };
             // SAFETY: every `Loc` comes from `text_in_input` / `text_in_main`, which
-            // return a range only after `from_utf8` accepted exactly those bytes or
-            // after `push_lossy*` wrote valid UTF-8 there; nothing writes to `input`
-            // or `main` between `step` and `view`.
+            // return a range only after `from_utf8` accepted exactly those bytes,
+            // after the line scanner classified every one of them as ASCII
+            // (`scan::LineEnds::is_ascii_from`, tested against a byte-by-byte
+            // classification), or after `push_lossy*` wrote valid UTF-8 there;
+            // nothing writes to `input` or `main` between `step` and `view`.
             unsafe { utf8::assume_utf8(bytes) }
         };
         match found {

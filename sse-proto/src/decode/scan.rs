@@ -1,0 +1,314 @@
+//! Finding line ends 64 bytes at a time, and learning on the way which bytes are
+//! ASCII.
+//!
+//! [`LineEnds`] turns each 64-byte block of the input into two bit masks in one
+//! pass: where the CR and LF bytes are, and where the non-ASCII bytes are. The
+//! next line end is then the lowest set bit of the first mask, so a line costs a
+//! couple of bit operations instead of a search with its setup, and a value known
+//! to be ASCII needs no UTF-8 check afterwards. A line with no end in sight for a
+//! few blocks is finished by `memchr2`, which is faster on long stretches.
+
+/// Bytes per block: one bit of a `u64` each.
+const BLOCK: usize = 64;
+
+/// After this many blocks without a line end, the line is long: `memchr2` takes
+/// over until its end.
+const LONG_LINE_BLOCKS: usize = 4;
+
+/// The line ends of one input, found front to back.
+///
+/// Every byte from the first `find` position up to the last line end returned
+/// has been scanned, so [`is_ascii_from`](LineEnds::is_ascii_from) can answer for
+/// any line found.
+#[derive(Debug)]
+pub(crate) struct LineEnds<'a> {
+    input: &'a [u8],
+    /// Offset of the block `ends` describes.
+    block: usize,
+    /// CR and LF bits of that block (bit `i` is `input[block + i]`), with the bits
+    /// of bytes before the last `find` position cleared.
+    ends: u64,
+    /// One past the last byte that may be non-ASCII among the bytes scanned; 0
+    /// when all were ASCII.
+    high_end: usize,
+}
+
+impl<'a> LineEnds<'a> {
+    /// A scanner over `input` whose first `find` is at `start`.
+    #[inline]
+    pub(crate) fn new(input: &'a [u8], start: usize) -> Self {
+        let mut scan = LineEnds {
+            input,
+            block: start,
+            ends: 0,
+            high_end: 0,
+        };
+        if start < input.len() {
+            scan.load(start);
+        }
+        scan
+    }
+
+    /// The offset of the first CR or LF at or after `pos`, or `None` when
+    /// `input[pos..]` has none. `pos` starts at or after `start` and never goes
+    /// back between calls.
+    #[inline]
+    pub(crate) fn find(&mut self, pos: usize) -> Option<usize> {
+        let skip = pos.wrapping_sub(self.block);
+        if skip < BLOCK {
+            let ends = self.ends & (u64::MAX << skip);
+            self.ends = ends;
+            if ends != 0 {
+                return Some(self.block + ends.trailing_zeros() as usize);
+            }
+            self.find_from_block(self.block + BLOCK)
+        } else {
+            self.find_from_block(pos)
+        }
+    }
+
+    /// Whether every byte from `start` to the last line end found is known to be
+    /// ASCII. `false` means unknown, not "not ASCII".
+    #[inline]
+    pub(crate) fn is_ascii_from(&self, start: usize) -> bool {
+        self.high_end <= start
+    }
+
+    /// Scans block after block from `at` up to the next line end.
+    fn find_from_block(&mut self, mut at: usize) -> Option<usize> {
+        for _ in 0..LONG_LINE_BLOCKS {
+            if at >= self.input.len() {
+                self.block = at;
+                self.ends = 0;
+                return None;
+            }
+            self.load(at);
+            if self.ends != 0 {
+                return Some(at + self.ends.trailing_zeros() as usize);
+            }
+            at += BLOCK;
+        }
+        // A long line: search the rest in one go. Its bytes are not classified,
+        // so they count as possibly non-ASCII.
+        let rest = self.input.get(at..).unwrap_or_default();
+        match memchr::memchr2(b'\n', b'\r', rest) {
+            Some(i) => {
+                self.high_end = at + i;
+                self.load(at + i);
+                Some(at + i)
+            }
+            None => {
+                self.high_end = self.input.len();
+                self.block = self.input.len();
+                self.ends = 0;
+                None
+            }
+        }
+    }
+
+    /// Classifies the block at `at` (`at < input.len()`; a short last block is
+    /// padded with zero bytes, which are neither line ends nor non-ASCII).
+    #[inline]
+    fn load(&mut self, at: usize) {
+        let rest = &self.input[at..];
+        let (ends, high) = match rest.first_chunk::<BLOCK>() {
+            Some(block) => masks(block),
+            None => {
+                let mut padded = [0u8; BLOCK];
+                padded[..rest.len()].copy_from_slice(rest);
+                masks(&padded)
+            }
+        };
+        self.block = at;
+        self.ends = ends;
+        if high != 0 {
+            self.high_end = at + BLOCK - high.leading_zeros() as usize;
+        }
+    }
+}
+
+/// The CR/LF mask and the non-ASCII mask of a block: bit `i` is set when
+/// `block[i]` is CR or LF, respectively at least 0x80.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn masks(block: &[u8; BLOCK]) -> (u64, u64) {
+    use core::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    let mut ends = 0u64;
+    let mut high = 0u64;
+    for k in 0..BLOCK / 16 {
+        // SAFETY: SSE2 is enabled at compile time (the `cfg` above; it is part of
+        // the x86_64 baseline), so these intrinsics are available. The load
+        // reads `block[16 * k..16 * k + 16]`, inside the 64-byte array for
+        // k < 4, and `_mm_loadu_si128` has no alignment requirement.
+        let (e, h) = unsafe {
+            let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast::<__m128i>());
+            let lf = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8));
+            let cr = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\r' as i8));
+            (
+                _mm_movemask_epi8(_mm_or_si128(lf, cr)),
+                _mm_movemask_epi8(v),
+            )
+        };
+        // movemask sets only the low 16 bits.
+        ends |= u64::from(e as u16) << (16 * k);
+        high |= u64::from(h as u16) << (16 * k);
+    }
+    (ends, high)
+}
+
+/// The CR/LF mask and the non-ASCII mask of a block, a word at a time.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+#[inline]
+fn masks_swar(block: &[u8; BLOCK]) -> (u64, u64) {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    /// The high bit of each byte of `w` that is zero (exact: no false hits).
+    fn zero_bytes(w: u64) -> u64 {
+        !(((w & LOW7) + LOW7) | w | LOW7)
+    }
+    /// The high bits of the bytes of `w`, packed into 8 bits (byte `i` → bit `i`).
+    fn pack(w: u64) -> u64 {
+        ((w & HIGH).wrapping_mul(0x0002_0408_1020_4081)) >> 56
+    }
+    let mut ends = 0u64;
+    let mut high = 0u64;
+    for (k, word) in block.chunks_exact(8).enumerate() {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(word);
+        let w = u64::from_le_bytes(b);
+        let e =
+            zero_bytes(w ^ (ONES * u64::from(b'\n'))) | zero_bytes(w ^ (ONES * u64::from(b'\r')));
+        ends |= pack(e) << (8 * k);
+        high |= pack(w) << (8 * k);
+    }
+    (ends, high)
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+use masks_swar as masks;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+
+    fn naive_masks(block: &[u8; BLOCK]) -> (u64, u64) {
+        let mut ends = 0;
+        let mut high = 0;
+        for (i, &b) in block.iter().enumerate() {
+            if b == b'\n' || b == b'\r' {
+                ends |= 1 << i;
+            }
+            if b >= 0x80 {
+                high |= 1 << i;
+            }
+        }
+        (ends, high)
+    }
+
+    /// Every byte value at every position, alone and among others.
+    #[test]
+    fn masks_match_the_naive_classification() {
+        for value in 0..=255u8 {
+            for at in 0..BLOCK {
+                let mut block = [b'a'; BLOCK];
+                block[at] = value;
+                assert_eq!(masks(&block), naive_masks(&block), "{value:#x} at {at}");
+                assert_eq!(
+                    masks_swar(&block),
+                    naive_masks(&block),
+                    "{value:#x} at {at}"
+                );
+                // Neighbours that differ by one bit from CR/LF, and high bytes.
+                let mut busy = [0u8; BLOCK];
+                for (i, b) in busy.iter_mut().enumerate() {
+                    *b = [0x0b, 0x0c, 0x8a, 0x8d, 0x09, 0x0e][i % 6];
+                }
+                busy[at] = value;
+                assert_eq!(masks(&busy), naive_masks(&busy), "{value:#x} at {at}");
+                assert_eq!(masks_swar(&busy), naive_masks(&busy), "{value:#x} at {at}");
+            }
+        }
+    }
+
+    fn all_ends(input: &[u8]) -> (Vec<usize>, LineEnds<'_>) {
+        let mut scan = LineEnds::new(input, 0);
+        let mut found = Vec::new();
+        let mut pos = 0;
+        while let Some(end) = scan.find(pos) {
+            found.push(end);
+            pos = end + 1;
+        }
+        (found, scan)
+    }
+
+    #[test]
+    fn finds_every_line_end_in_order() {
+        for len in 0..300 {
+            for step in [1, 2, 3, 7, 63, 64, 65, 200, 1000] {
+                let input: Vec<u8> = (0..len)
+                    .map(|i| match i % step {
+                        0 if i % 2 == 0 => b'\n',
+                        0 => b'\r',
+                        _ => b'x',
+                    })
+                    .collect();
+                let expect: Vec<usize> = (0..len).filter(|i| i % step == 0).collect();
+                assert_eq!(all_ends(&input).0, expect, "len {len}, every {step}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_find_may_jump_ahead() {
+        let mut input = [b'x'; 400];
+        for at in [3, 10, 70, 130, 390] {
+            input[at] = b'\n';
+        }
+        let mut scan = LineEnds::new(&input, 0);
+        assert_eq!(scan.find(0), Some(3));
+        assert_eq!(scan.find(11), Some(70));
+        assert_eq!(scan.find(200), Some(390)); // through the long-line search
+        assert_eq!(scan.find(391), None);
+        assert_eq!(scan.find(399), None);
+    }
+
+    #[test]
+    fn ascii_knowledge_is_never_wrong() {
+        // A non-ASCII byte at each position of a stream of short and long lines:
+        // a line that holds it is never called ASCII, and the short lines after it
+        // are.
+        let line = |n: usize| {
+            let mut l = alloc::vec![b'a'; n];
+            l.push(b'\n');
+            l
+        };
+        let lines = [10, 70, 5, 600, 30, 0, 64, 63];
+        let input: Vec<u8> = lines.iter().flat_map(|&n| line(n)).collect();
+        for high in 0..input.len() {
+            if input[high] == b'\n' {
+                continue;
+            }
+            let mut input = input.clone();
+            input[high] = 0xC3;
+            let mut scan = LineEnds::new(&input, 0);
+            let mut pos = 0;
+            while let Some(end) = scan.find(pos) {
+                if (pos..end).contains(&high) {
+                    assert!(
+                        !scan.is_ascii_from(pos),
+                        "line {pos}..{end}, high at {high}"
+                    );
+                }
+                // (A line long enough for `memchr2` counts as unknown.)
+                if pos > high && end - pos < 200 {
+                    assert!(scan.is_ascii_from(pos), "line {pos}..{end}, high at {high}");
+                }
+                pos = end + 1;
+            }
+        }
+    }
+}
