@@ -98,8 +98,9 @@ struct LineAt {
     eol: usize,
     /// Input offset after its line end.
     next: usize,
-    /// The line is known to be ASCII (so valid UTF-8 without a check).
-    ascii: bool,
+    /// The line is known to be plain: ASCII without NUL (so valid UTF-8, and an ID
+    /// without NUL, without a check).
+    plain: bool,
 }
 
 /// Incremental, resumable, zero-copy decoder for `text/event-stream` bodies.
@@ -282,7 +283,8 @@ impl<S: Storage> Decoder<S> {
     /// set one (even a block without data), the seeded one, or `""`. This is what a
     /// client sends as `Last-Event-ID` when it reconnects.
     pub fn last_event_id(&self) -> &str {
-        // SAFETY: `id` is only written by `push_lossy` after `truncate(0)`, by
+        // SAFETY: `id` is only written by `push_text` after `truncate(0)` (a lossy
+        // decoding, or bytes the line scanner classified as ASCII), by
         // `set_last_event_id` from a `&str`, or swapped with `id_pending`, which is
         // written the same way; each write appends whole valid UTF-8 strings.
         unsafe { utf8::assume_utf8(self.id.bytes()) }
@@ -561,7 +563,7 @@ impl<S: Storage> Decoder<S> {
                 line_start,
                 eol,
                 next: pos,
-                ascii: false,
+                plain: false,
             };
             if let Some(out) = self.handle_line(parsed, at, input, &mut data_in) {
                 return out;
@@ -603,7 +605,7 @@ impl<S: Storage> Decoder<S> {
                 line_start,
                 eol,
                 next: pos,
-                ascii: lines.is_ascii_from(line_start),
+                plain: lines.is_plain_from(line_start),
             };
             if let Some(out) = self.handle_line(parsed, at, input, &mut data_in) {
                 return out;
@@ -671,7 +673,7 @@ impl<S: Storage> Decoder<S> {
             line_start,
             eol,
             next: pos,
-            ascii,
+            plain,
         } = at;
         match parsed {
             Line::Empty => {
@@ -694,7 +696,7 @@ impl<S: Storage> Decoder<S> {
                     self.text_in_main(r, false)
                 } else {
                     self.materialize(input, data_in);
-                    self.text_in_input(input, r, ascii)
+                    self.text_in_input(input, r, plain)
                 };
                 Some(match loc {
                     Ok(loc) => Ok(Step {
@@ -719,7 +721,7 @@ impl<S: Storage> Decoder<S> {
                     let error = DecodeError::BufferFull { capacity };
                     return Some(self.fail(error, eol, Mode::Skip { mid_line: true }));
                 }
-                self.data_ascii = ascii && (buffered == 0 || self.data_ascii);
+                self.data_ascii = plain && (buffered == 0 || self.data_ascii);
                 if stored {
                     // The value sits right after the data buffer (or already at
                     // its place): slide it down.
@@ -756,7 +758,7 @@ impl<S: Storage> Decoder<S> {
                     Ok(())
                 } else {
                     self.ty.truncate(0);
-                    utf8::push_lossy(&mut self.ty, value)
+                    utf8::push_text(&mut self.ty, value, plain)
                 };
                 self.ty_set = true;
                 self.main.truncate(self.data_len);
@@ -774,10 +776,10 @@ impl<S: Storage> Decoder<S> {
                     &input[r]
                 };
                 // An ID with NUL is ignored (it could not be sent back in a header).
-                let result = if memchr::memchr(0, value).is_none() {
+                let result = if plain || !value.contains(&0) {
                     self.id_pending.truncate(0);
                     self.id_set = true;
-                    utf8::push_lossy(&mut self.id_pending, value)
+                    utf8::push_text(&mut self.id_pending, value, plain)
                 } else {
                     Ok(())
                 };
@@ -895,15 +897,15 @@ impl<S: Storage> Decoder<S> {
             // SAFETY: every `Loc` comes from `text_in_input` / `text_in_main`, which
             // return a range only after `from_utf8` accepted exactly those bytes,
             // after the line scanner classified every one of them as ASCII
-            // (`scan::LineEnds::is_ascii_from`, tested against a byte-by-byte
+            // (`scan::LineEnds::is_plain_from`, tested against a byte-by-byte
             // classification), or after `push_lossy*` wrote valid UTF-8 there;
             // nothing writes to `input` or `main` between `step` and `view`.
             unsafe { utf8::assume_utf8(bytes) }
         };
         match found {
             Found::Event { data, typed } => Item::Event(Event::new(
-                // SAFETY: `ty` is only written by `push_lossy` after `truncate(0)`,
-                // which appends whole valid UTF-8 strings.
+                // SAFETY: `ty` is only written by `push_text` after `truncate(0)`,
+                // which appends whole valid UTF-8 strings (see `last_event_id`).
                 unsafe { utf8::assume_utf8(self.event_type(typed)) },
                 text(data),
                 self.last_event_id(),

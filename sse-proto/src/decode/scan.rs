@@ -1,11 +1,12 @@
 //! Finding line ends 64 bytes at a time, and learning on the way which bytes are
-//! ASCII.
+//! plain: ASCII other than NUL.
 //!
 //! [`LineEnds`] turns each 64-byte block of the input into two bit masks in one
-//! pass: where the CR and LF bytes are, and where the non-ASCII bytes are. The
-//! next line end is then the lowest set bit of the first mask, so a line costs a
-//! couple of bit operations instead of a search with its setup, and a value known
-//! to be ASCII needs no UTF-8 check afterwards. A line with no end in sight for a
+//! pass: where the CR and LF bytes are, and where the bytes that are not plain
+//! are. The next line end is then the lowest set bit of the first mask, so a line
+//! costs a couple of bit operations instead of a search with its setup, and a
+//! value known to be plain needs no UTF-8 check (nor, for an ID, a NUL check)
+//! afterwards. A line with no end in sight for a
 //! few blocks is finished by `memchr2`, which is faster on long stretches.
 
 /// Bytes per block: one bit of a `u64` each.
@@ -18,7 +19,7 @@ const LONG_LINE_BLOCKS: usize = 4;
 /// The line ends of one input, found front to back.
 ///
 /// Every byte from the first `find` position up to the last line end returned
-/// has been scanned, so [`is_ascii_from`](LineEnds::is_ascii_from) can answer for
+/// has been scanned, so [`is_plain_from`](LineEnds::is_plain_from) can answer for
 /// any line found.
 #[derive(Debug)]
 pub(crate) struct LineEnds<'a> {
@@ -28,9 +29,9 @@ pub(crate) struct LineEnds<'a> {
     /// CR and LF bits of that block (bit `i` is `input[block + i]`), with the bits
     /// of bytes before the last `find` position cleared.
     ends: u64,
-    /// One past the last byte that may be non-ASCII among the bytes scanned; 0
-    /// when all were ASCII.
-    high_end: usize,
+    /// One past the last byte that may not be plain among the bytes scanned; 0
+    /// when all were plain.
+    odd_end: usize,
 }
 
 impl<'a> LineEnds<'a> {
@@ -41,7 +42,7 @@ impl<'a> LineEnds<'a> {
             input,
             block: start,
             ends: 0,
-            high_end: 0,
+            odd_end: 0,
         };
         if start < input.len() {
             scan.load(start);
@@ -68,10 +69,10 @@ impl<'a> LineEnds<'a> {
     }
 
     /// Whether every byte from `start` to the last line end found is known to be
-    /// ASCII. `false` means unknown, not "not ASCII".
+    /// plain (ASCII, not NUL). `false` means unknown.
     #[inline]
-    pub(crate) fn is_ascii_from(&self, start: usize) -> bool {
-        self.high_end <= start
+    pub(crate) fn is_plain_from(&self, start: usize) -> bool {
+        self.odd_end <= start
     }
 
     /// Scans block after block from `at` up to the next line end.
@@ -89,16 +90,16 @@ impl<'a> LineEnds<'a> {
             at += BLOCK;
         }
         // A long line: search the rest in one go. Its bytes are not classified,
-        // so they count as possibly non-ASCII.
+        // so they count as possibly not plain.
         let rest = self.input.get(at..).unwrap_or_default();
         match memchr::memchr2(b'\n', b'\r', rest) {
             Some(i) => {
-                self.high_end = at + i;
+                self.odd_end = at + i;
                 self.load(at + i);
                 Some(at + i)
             }
             None => {
-                self.high_end = self.input.len();
+                self.odd_end = self.input.len();
                 self.block = self.input.len();
                 self.ends = 0;
                 None
@@ -107,58 +108,61 @@ impl<'a> LineEnds<'a> {
     }
 
     /// Classifies the block at `at` (`at < input.len()`; a short last block is
-    /// padded with zero bytes, which are neither line ends nor non-ASCII).
+    /// padded with spaces, which are plain and not line ends).
     #[inline]
     fn load(&mut self, at: usize) {
         let rest = &self.input[at..];
-        let (ends, high) = match rest.first_chunk::<BLOCK>() {
+        let (ends, odd) = match rest.first_chunk::<BLOCK>() {
             Some(block) => masks(block),
             None => {
-                let mut padded = [0u8; BLOCK];
+                let mut padded = [b' '; BLOCK];
                 padded[..rest.len()].copy_from_slice(rest);
                 masks(&padded)
             }
         };
         self.block = at;
         self.ends = ends;
-        if high != 0 {
-            self.high_end = at + BLOCK - high.leading_zeros() as usize;
+        if odd != 0 {
+            self.odd_end = at + BLOCK - odd.leading_zeros() as usize;
         }
     }
 }
 
-/// The CR/LF mask and the non-ASCII mask of a block: bit `i` is set when
-/// `block[i]` is CR or LF, respectively at least 0x80.
+/// The CR/LF mask and the not-plain mask of a block: bit `i` is set when
+/// `block[i]` is CR or LF, respectively NUL or at least 0x80.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline]
 fn masks(block: &[u8; BLOCK]) -> (u64, u64) {
     use core::arch::x86_64::{
         __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        _mm_setzero_si128,
     };
     let mut ends = 0u64;
-    let mut high = 0u64;
+    let mut odd = 0u64;
     for k in 0..BLOCK / 16 {
         // SAFETY: SSE2 is enabled at compile time (the `cfg` above; it is part of
         // the x86_64 baseline), so these intrinsics are available. The load
         // reads `block[16 * k..16 * k + 16]`, inside the 64-byte array for
         // k < 4, and `_mm_loadu_si128` has no alignment requirement.
-        let (e, h) = unsafe {
+        let (e, o) = unsafe {
             let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast::<__m128i>());
             let lf = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8));
             let cr = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\r' as i8));
+            let nul = _mm_cmpeq_epi8(v, _mm_setzero_si128());
             (
                 _mm_movemask_epi8(_mm_or_si128(lf, cr)),
-                _mm_movemask_epi8(v),
+                // The sign bit: set for NUL (all ones) and for bytes >= 0x80.
+                _mm_movemask_epi8(_mm_or_si128(v, nul)),
             )
         };
         // movemask sets only the low 16 bits.
         ends |= u64::from(e as u16) << (16 * k);
-        high |= u64::from(h as u16) << (16 * k);
+        odd |= u64::from(o as u16) << (16 * k);
     }
-    (ends, high)
+    (ends, odd)
 }
 
-/// The CR/LF mask and the non-ASCII mask of a block, a word at a time.
+/// The CR/LF mask and the not-plain mask of a block, a word at a time.
 #[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 #[inline]
 fn masks_swar(block: &[u8; BLOCK]) -> (u64, u64) {
@@ -174,7 +178,7 @@ fn masks_swar(block: &[u8; BLOCK]) -> (u64, u64) {
         ((w & HIGH).wrapping_mul(0x0002_0408_1020_4081)) >> 56
     }
     let mut ends = 0u64;
-    let mut high = 0u64;
+    let mut odd = 0u64;
     for (k, word) in block.chunks_exact(8).enumerate() {
         let mut b = [0u8; 8];
         b.copy_from_slice(word);
@@ -182,9 +186,9 @@ fn masks_swar(block: &[u8; BLOCK]) -> (u64, u64) {
         let e =
             zero_bytes(w ^ (ONES * u64::from(b'\n'))) | zero_bytes(w ^ (ONES * u64::from(b'\r')));
         ends |= pack(e) << (8 * k);
-        high |= pack(w) << (8 * k);
+        odd |= pack(w | zero_bytes(w)) << (8 * k);
     }
-    (ends, high)
+    (ends, odd)
 }
 
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
@@ -197,16 +201,16 @@ mod tests {
 
     fn naive_masks(block: &[u8; BLOCK]) -> (u64, u64) {
         let mut ends = 0;
-        let mut high = 0;
+        let mut odd = 0;
         for (i, &b) in block.iter().enumerate() {
             if b == b'\n' || b == b'\r' {
                 ends |= 1 << i;
             }
-            if b >= 0x80 {
-                high |= 1 << i;
+            if b == 0 || b >= 0x80 {
+                odd |= 1 << i;
             }
         }
-        (ends, high)
+        (ends, odd)
     }
 
     /// Every byte value at every position, alone and among others.
@@ -222,10 +226,11 @@ mod tests {
                     naive_masks(&block),
                     "{value:#x} at {at}"
                 );
-                // Neighbours that differ by one bit from CR/LF, and high bytes.
+                // Neighbours that differ by one bit from CR/LF or NUL, and high
+                // bytes.
                 let mut busy = [0u8; BLOCK];
                 for (i, b) in busy.iter_mut().enumerate() {
-                    *b = [0x0b, 0x0c, 0x8a, 0x8d, 0x09, 0x0e][i % 6];
+                    *b = [0x0b, 0x0c, 0x8a, 0x8d, 0x09, 0x0e, 0x01, 0x80, 0x00][i % 9];
                 }
                 busy[at] = value;
                 assert_eq!(masks(&busy), naive_masks(&busy), "{value:#x} at {at}");
@@ -277,10 +282,10 @@ mod tests {
     }
 
     #[test]
-    fn ascii_knowledge_is_never_wrong() {
-        // A non-ASCII byte at each position of a stream of short and long lines:
-        // a line that holds it is never called ASCII, and the short lines after it
-        // are.
+    fn plain_knowledge_is_never_wrong() {
+        // A non-ASCII byte, or a NUL, at each position of a stream of short and
+        // long lines: a line that holds it is never called plain, and the short
+        // lines after it are.
         let line = |n: usize| {
             let mut l = alloc::vec![b'a'; n];
             l.push(b'\n');
@@ -288,24 +293,24 @@ mod tests {
         };
         let lines = [10, 70, 5, 600, 30, 0, 64, 63];
         let input: Vec<u8> = lines.iter().flat_map(|&n| line(n)).collect();
-        for high in 0..input.len() {
+        for (high, odd) in (0..input.len()).flat_map(|at| [(at, 0xC3), (at, 0)]) {
             if input[high] == b'\n' {
                 continue;
             }
             let mut input = input.clone();
-            input[high] = 0xC3;
+            input[high] = odd;
             let mut scan = LineEnds::new(&input, 0);
             let mut pos = 0;
             while let Some(end) = scan.find(pos) {
                 if (pos..end).contains(&high) {
                     assert!(
-                        !scan.is_ascii_from(pos),
+                        !scan.is_plain_from(pos),
                         "line {pos}..{end}, high at {high}"
                     );
                 }
                 // (A line long enough for `memchr2` counts as unknown.)
                 if pos > high && end - pos < 200 {
-                    assert!(scan.is_ascii_from(pos), "line {pos}..{end}, high at {high}");
+                    assert!(scan.is_plain_from(pos), "line {pos}..{end}, high at {high}");
                 }
                 pos = end + 1;
             }

@@ -87,6 +87,17 @@ pub(crate) fn push_lossy<S: Sealed>(dst: &mut S, mut src: &[u8]) -> Result<(), F
     }
 }
 
+/// Appends `src` as text: as is when it is known to be ASCII (`ascii`), else its
+/// lossy decoding.
+#[inline]
+pub(crate) fn push_text<S: Sealed>(dst: &mut S, src: &[u8], ascii: bool) -> Result<(), Full> {
+    if ascii {
+        dst.try_extend(src)
+    } else {
+        push_lossy(dst, src)
+    }
+}
+
 /// Appends the lossy decoding of `buf.bytes()[range]` to the end of `buf` itself.
 pub(crate) fn push_lossy_within<S: Sealed>(buf: &mut S, range: Range<usize>) -> Result<(), Full> {
     let mut at = range.start;
