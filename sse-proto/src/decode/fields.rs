@@ -29,7 +29,7 @@ pub(crate) enum Line {
 /// with one leading U+0020 removed; a line without a colon is a field with an empty
 /// value. Dispatches on the first byte, so a line costs a handful of byte
 /// comparisons whatever its length.
-#[inline]
+#[inline(always)]
 pub(crate) fn parse_line(line: &[u8]) -> Line {
     let Some(&first) = line.first() else {
         return Line::Empty;
@@ -58,7 +58,7 @@ pub(crate) fn parse_line(line: &[u8]) -> Line {
 
 /// When `line` is the field `name` (the whole line, or `name` then a colon), the
 /// range of its value: after the colon and one optional space.
-#[inline]
+#[inline(always)]
 fn value_after(line: &[u8], name: &[u8]) -> Option<Range<usize>> {
     let rest = line.strip_prefix(name)?;
     match rest.first() {
