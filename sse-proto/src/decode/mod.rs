@@ -819,6 +819,7 @@ impl<S: Storage> Decoder<S> {
     /// # Errors
     ///
     /// Only a fixed buffer too small for the U+FFFD expansion of invalid data.
+    #[inline(always)]
     fn dispatch(
         &mut self,
         input: &[u8],

@@ -26,7 +26,7 @@ pub(crate) fn is_valid(bytes: &[u8]) -> bool {
 }
 
 /// From this length on, [`is_valid`] uses SIMD validation.
-const SIMD_MIN_LEN: usize = 256;
+const SIMD_MIN_LEN: usize = 64;
 
 /// Whether every byte is below 0x80, 32 bytes per step: four word loads OR-ed
 /// together, one test. Faster than `<[u8]>::is_ascii` on the 20 to 200 byte
