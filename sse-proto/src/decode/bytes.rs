@@ -132,8 +132,8 @@ impl<S: Storage> Decoder<S> {
     #[cfg_attr(docsrs, doc(cfg(feature = "bytes")))]
     pub fn decode_bytes(&mut self, buf: &mut BytesMut) -> Result<Option<BytesItem>, DecodeError> {
         while !buf.is_empty() {
-            let step = self.step(buf)?;
-            let chunk = buf.split_to(step.consumed).freeze();
+            let step = self.step(&mut super::LineEnds::new(buf, 0), 0)?;
+            let chunk = buf.split_to(step.end).freeze();
             if let Some(found) = step.found {
                 return Ok(Some(self.bytes_item(&chunk, found)));
             }

@@ -79,9 +79,10 @@ enum Found {
     Retry(Duration),
 }
 
+/// Where a step stopped (an offset in its input) and what it found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Step {
-    consumed: usize,
+    end: usize,
     found: Option<Found>,
 }
 
@@ -342,9 +343,9 @@ impl<S: Storage> Decoder<S> {
     ///
     /// Never.
     pub fn decode<'a>(&'a mut self, input: &'a [u8]) -> Result<Decoded<'a>, DecodeError> {
-        let step = self.step(input)?;
+        let step = self.step(&mut LineEnds::new(input, 0), 0)?;
         Ok(Decoded {
-            consumed: step.consumed,
+            consumed: step.end,
             item: step.found.map(|found| self.view(input, found)),
         })
     }
@@ -370,7 +371,8 @@ impl<S: Storage> Decoder<S> {
     pub fn feed<'d, 'i>(&'d mut self, input: &'i [u8]) -> Feed<'d, 'i, S> {
         Feed {
             decoder: self,
-            input,
+            lines: LineEnds::new(input, 0),
+            pos: 0,
         }
     }
 
@@ -465,21 +467,18 @@ impl<S: Storage> Decoder<S> {
         )
     }
 
-    /// Enters skip mode after an error found at `at`, before consuming byte `at`.
+    /// Enters skip mode after an error found at `at`, before consuming byte `at`:
+    /// the step ends there, and [`step`](Decoder::step) reports the error.
     fn fail(&mut self, error: DecodeError, at: usize, mode: Mode) -> Result<Step, DecodeError> {
         self.discard_block();
         self.mode = mode;
         self.after_cr = false;
         self.at_start = false;
-        if at == 0 {
-            Err(error)
-        } else {
-            self.pending_error = Some(error);
-            Ok(Step {
-                consumed: at,
-                found: None,
-            })
-        }
+        self.pending_error = Some(error);
+        Ok(Step {
+            end: at,
+            found: None,
+        })
     }
 
     /// Copies a data value still borrowed from the input into `main`.
@@ -492,31 +491,48 @@ impl<S: Storage> Decoder<S> {
         }
     }
 
-    /// The decoding step behind [`decode`](Decoder::decode): item positions instead
-    /// of borrowed text, so that callers can loop without holding a borrow.
-    ///
-    /// State carried between steps is dealt with on entry (an LF owed to a CR,
-    /// skip mode, a partial line); the loop after that sees only complete lines
-    /// lying in `input`.
-    fn step(&mut self, input: &[u8]) -> Result<Step, DecodeError> {
+    /// The decoding step behind [`decode`](Decoder::decode), from offset `start`
+    /// of the scanner's input: item positions instead of borrowed text, so that
+    /// callers can loop without holding a borrow. An error found after `start`
+    /// ends the step before it and is returned by the next one, so an `Err`
+    /// always consumes nothing.
+    #[inline]
+    fn step(&mut self, lines: &mut LineEnds<'_>, start: usize) -> Result<Step, DecodeError> {
         if let Some(e) = self.pending_error.take() {
             return Err(e);
         }
+        let step = self.scan_step(lines, start)?;
+        if step.end == start && step.found.is_none() {
+            if let Some(e) = self.pending_error.take() {
+                return Err(e);
+            }
+        }
+        Ok(step)
+    }
+
+    /// One step of [`step`](Decoder::step): lines from `start` up to an item, an
+    /// error, or the end of the input.
+    ///
+    /// State carried between steps is dealt with on entry (an LF owed to a CR,
+    /// skip mode, a partial line); the loop after that sees only complete lines
+    /// lying in the input.
+    fn scan_step(&mut self, lines: &mut LineEnds<'_>, start: usize) -> Result<Step, DecodeError> {
+        let input = lines.input();
         // Drop the scratch text of the item returned last.
         self.main.truncate(self.data_len + self.line_len);
 
-        let mut pos = 0;
+        let mut pos = start;
         if self.after_cr {
             self.after_cr = false;
-            if input.first() == Some(&b'\n') {
-                pos = 1;
+            if input.get(start) == Some(&b'\n') {
+                pos += 1;
             }
         }
         if let Mode::Skip { .. } = self.mode {
             pos = self.skip(input, pos);
             if self.mode != Mode::Normal {
                 return Ok(Step {
-                    consumed: pos,
+                    end: pos,
                     found: None,
                 });
             }
@@ -525,7 +541,6 @@ impl<S: Storage> Decoder<S> {
         // step ends before the event does.
         let mut data_in: Option<Range<usize>> = None;
 
-        let mut lines = LineEnds::new(input, pos);
         if self.has_partial_line() && pos < input.len() {
             // Complete (or extend) the partial line kept in `main`.
             let rest = &input[pos..];
@@ -541,7 +556,7 @@ impl<S: Storage> Decoder<S> {
             let Some(i) = found_end else {
                 self.line_len += seg;
                 return Ok(Step {
-                    consumed: input.len(),
+                    end: input.len(),
                     found: None,
                 });
             };
@@ -613,7 +628,7 @@ impl<S: Storage> Decoder<S> {
         }
         self.materialize(input, &mut data_in);
         Ok(Step {
-            consumed: pos,
+            end: pos,
             found: None,
         })
     }
@@ -681,7 +696,7 @@ impl<S: Storage> Decoder<S> {
                 match self.dispatch(input, data_in) {
                     Ok(None) => None,
                     Ok(Some(found)) => Some(Ok(Step {
-                        consumed: pos,
+                        end: pos,
                         found: Some(found),
                     })),
                     // Fail before the empty line, so skip mode ends right on it.
@@ -700,7 +715,7 @@ impl<S: Storage> Decoder<S> {
                 };
                 Some(match loc {
                     Ok(loc) => Ok(Step {
-                        consumed: pos,
+                        end: pos,
                         found: Some(Found::Comment(loc)),
                     }),
                     Err(error) => self.fail(error, eol, Mode::Skip { mid_line: true }),
@@ -802,7 +817,7 @@ impl<S: Storage> Decoder<S> {
                 self.retry = Some(d);
                 self.materialize(input, data_in);
                 Some(Ok(Step {
-                    consumed: pos,
+                    end: pos,
                     found: Some(Found::Retry(d)),
                 }))
             }
@@ -928,35 +943,46 @@ fn full(f: buffer::sealed::Full) -> DecodeError {
 ///
 /// A lending iterator: each item borrows the feed until the next call, so it is
 /// used with `while let`, not `for`.
+///
+/// It keeps the line scanner's state from item to item, so it is the fastest way
+/// to decode a read.
 #[derive(Debug)]
 pub struct Feed<'d, 'i, S: Storage> {
     decoder: &'d mut Decoder<S>,
-    input: &'i [u8],
+    lines: LineEnds<'i>,
+    /// Offset of the first byte not yet decoded.
+    pos: usize,
 }
 
 impl<S: Storage> Feed<'_, '_, S> {
     /// The next item, `None` once the input is used up, or the error of an
     /// over-limit event (the next call goes on after that event).
     pub fn next_item(&mut self) -> Option<Result<Item<'_>, DecodeError>> {
-        loop {
-            if self.input.is_empty() {
-                return None;
+        let input = self.lines.input();
+        // A local copy, which the compiler keeps in registers through the step.
+        let mut lines = self.lines.clone();
+        let mut pos = self.pos;
+        let result = loop {
+            if pos >= input.len() {
+                break None;
             }
-            let input = self.input;
-            match self.decoder.step(input) {
-                Err(e) => return Some(Err(e)),
+            match self.decoder.step(&mut lines, pos) {
+                Err(e) => break Some(Err(e)),
                 Ok(step) => {
-                    self.input = &input[step.consumed..];
-                    if let Some(found) = step.found {
-                        return Some(Ok(self.decoder.view(input, found)));
+                    pos = step.end;
+                    if step.found.is_some() {
+                        break step.found.map(Ok);
                     }
                 }
             }
-        }
+        };
+        self.lines = lines;
+        self.pos = pos;
+        result.map(|found| found.map(|found| self.decoder.view(input, found)))
     }
 
     /// The bytes of the input not yet decoded.
     pub fn remaining(&self) -> &[u8] {
-        self.input
+        &self.lines.input()[self.pos..]
     }
 }

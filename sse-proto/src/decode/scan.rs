@@ -21,7 +21,7 @@ const LONG_LINE_BLOCKS: usize = 4;
 /// Every byte from the first `find` position up to the last line end returned
 /// has been scanned, so [`is_plain_from`](LineEnds::is_plain_from) can answer for
 /// any line found.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct LineEnds<'a> {
     input: &'a [u8],
     /// Offset of the block `ends` describes.
@@ -66,6 +66,12 @@ impl<'a> LineEnds<'a> {
         } else {
             self.find_from_block(pos)
         }
+    }
+
+    /// The input being scanned.
+    #[inline]
+    pub(crate) fn input(&self) -> &'a [u8] {
+        self.input
     }
 
     /// Whether every byte from `start` to the last line end found is known to be
