@@ -19,7 +19,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use sse_benches::{corpora, decode_ours, newline_floor, one_long_line, READ_SIZE};
+use sse_benches::{corpora, decode_ours, join_floor, newline_floor, one_long_line, READ_SIZE};
 
 fn decode(c: &mut Criterion) {
     for corpus in corpora() {
@@ -43,6 +43,13 @@ fn decode(c: &mut Criterion) {
         group.bench_function("memchr-floor", |b| {
             b.iter(|| {
                 let seen = newline_floor(black_box(&corpus.bytes), READ_SIZE, corpus.crlf);
+                assert_eq!(seen, line_ends);
+                seen
+            })
+        });
+        group.bench_function("memchr+copy-floor", |b| {
+            b.iter(|| {
+                let seen = join_floor(black_box(&corpus.bytes), READ_SIZE, corpus.crlf);
                 assert_eq!(seen, line_ends);
                 seen
             })

@@ -93,6 +93,7 @@ fn main() -> ExitCode {
     let mut decoders = vec![OURS.to_string()];
     decoders.extend(sse_benches::peers::ALL.iter().map(|p| p.name.to_string()));
     decoders.push("memchr-floor".into());
+    decoders.push("memchr+copy-floor".into());
 
     println!("| corpus | bytes | events | comments |");
     println!("| --- | ---: | ---: | ---: |");
