@@ -342,6 +342,7 @@ impl<S: Storage> Decoder<S> {
     /// # Panics
     ///
     /// Never.
+    #[inline]
     pub fn decode<'a>(&'a mut self, input: &'a [u8]) -> Result<Decoded<'a>, DecodeError> {
         let step = self.step(&mut LineEnds::new(input, 0), 0)?;
         Ok(Decoded {
@@ -957,6 +958,7 @@ pub struct Feed<'d, 'i, S: Storage> {
 impl<S: Storage> Feed<'_, '_, S> {
     /// The next item, `None` once the input is used up, or the error of an
     /// over-limit event (the next call goes on after that event).
+    #[inline]
     pub fn next_item(&mut self) -> Option<Result<Item<'_>, DecodeError>> {
         let input = self.lines.input();
         // A local copy, which the compiler keeps in registers through the step.
