@@ -945,8 +945,8 @@ fn full(f: buffer::sealed::Full) -> DecodeError {
 /// A lending iterator: each item borrows the feed until the next call, so it is
 /// used with `while let`, not `for`.
 ///
-/// It keeps the line scanner's state from item to item, so it is the fastest way
-/// to decode a read.
+/// It keeps the line scanner's state from item to item, so no byte of the input
+/// is classified twice.
 #[derive(Debug)]
 pub struct Feed<'d, 'i, S: Storage> {
     decoder: &'d mut Decoder<S>,
