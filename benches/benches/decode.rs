@@ -19,7 +19,10 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use sse_benches::{corpora, decode_ours, join_floor, newline_floor, one_long_line, READ_SIZE};
+use sse_benches::{
+    corpora, decode_ours, decode_ours_without_comments, join_floor, newline_floor, one_long_line,
+    READ_SIZE,
+};
 
 fn decode(c: &mut Criterion) {
     for corpus in corpora() {
@@ -34,6 +37,17 @@ fn decode(c: &mut Criterion) {
                 got
             })
         });
+
+        if corpus.comments > 0 {
+            group.bench_function("sse-proto (comments passed over)", |b| {
+                b.iter(|| {
+                    let got = decode_ours_without_comments(black_box(&corpus.bytes), READ_SIZE);
+                    assert_eq!(got.events, corpus.events);
+                    assert_eq!(got.comments, 0);
+                    got
+                })
+            });
+        }
 
         let line_ends = corpus
             .bytes

@@ -7,9 +7,10 @@
 //!
 //! `CORPUS` is a corpus name (default `llm_tokens`). With `floor`, runs the
 //! memchr newline-visiting loop over the same reads instead, for the instruction
-//! count of the physical floor.
+//! count of the physical floor; with `no-comments`, our decoder with comments
+//! passed over.
 
-use sse_benches::{corpora, decode_ours, newline_floor, READ_SIZE};
+use sse_benches::{corpora, decode_ours, decode_ours_without_comments, newline_floor, READ_SIZE};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -28,7 +29,11 @@ fn main() {
     }
     let mut total = 0;
     for _ in 0..10 {
-        let counts = decode_ours(&corpus.bytes, READ_SIZE);
+        let counts = if args.iter().any(|a| a == "no-comments") {
+            decode_ours_without_comments(&corpus.bytes, READ_SIZE)
+        } else {
+            decode_ours(&corpus.bytes, READ_SIZE)
+        };
         assert_eq!(counts.events, corpus.events);
         total += counts.data_bytes;
     }

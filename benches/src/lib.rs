@@ -309,7 +309,20 @@ pub fn one_long_line(len: usize) -> Vec<u8> {
 /// When the decoder reports a limit error (the corpora stay within the defaults)
 /// or `read` is zero.
 pub fn decode_ours(bytes: &[u8], read: usize) -> Counts {
-    let mut decoder = Decoder::new();
+    decode_with(Decoder::new(), bytes, read)
+}
+
+/// [`decode_ours`] with comments passed over (`Decoder::with_comments(false)`),
+/// which is what every peer does with them.
+///
+/// # Panics
+///
+/// As [`decode_ours`].
+pub fn decode_ours_without_comments(bytes: &[u8], read: usize) -> Counts {
+    decode_with(Decoder::new().with_comments(false), bytes, read)
+}
+
+fn decode_with(mut decoder: Decoder<Vec<u8>>, bytes: &[u8], read: usize) -> Counts {
     let mut counts = Counts::default();
     for chunk in bytes.chunks(read) {
         let mut input = chunk;

@@ -90,7 +90,7 @@ fn main() -> ExitCode {
         .map(|c| c.name)
         .filter(|name| table.contains_key(format!("decode/{name}").as_str()))
         .collect();
-    let mut decoders = vec![OURS.to_string()];
+    let mut decoders = vec![OURS.to_string(), "sse-proto (comments passed over)".into()];
     decoders.extend(sse_benches::peers::ALL.iter().map(|p| p.name.to_string()));
     decoders.push("memchr-floor".into());
     decoders.push("memchr+copy-floor".into());

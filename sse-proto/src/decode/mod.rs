@@ -152,6 +152,8 @@ pub struct Decoder<S: Storage> {
     /// dispatch (`id_set`); otherwise it equals `id` and this storage is stale.
     id_pending: S,
     limits: Limits,
+    /// Comments come out as items (else they are passed over).
+    comments: bool,
     data_len: usize,
     line_len: usize,
     /// The partial line is a `data` line whose `data:` prefix (this many bytes)
@@ -242,6 +244,7 @@ impl<S: Storage> Decoder<S> {
             id,
             id_pending,
             limits: Limits::new(),
+            comments: true,
             data_len: 0,
             line_len: 0,
             line_prefix: 0,
@@ -278,6 +281,26 @@ impl<S: Storage> Decoder<S> {
     /// The [`Limits`] in force.
     pub fn limits(&self) -> Limits {
         self.limits
+    }
+
+    /// Whether comment lines come out as [`Item::Comment`] (`true`, the default)
+    /// or are passed over like unknown fields, as browsers' `EventSource` does
+    /// (builder style). Passing over saves a step per comment, which counts on
+    /// streams of frequent keepalives when nothing reads them.
+    ///
+    /// ```
+    /// use sse_proto::{Decoder, Item};
+    ///
+    /// let mut mem = [0u8; 1024];
+    /// let mut decoder = Decoder::with_buffer(&mut mem).with_comments(false);
+    /// let mut feed = decoder.feed(b": keepalive\n\ndata: x\n\n");
+    /// let Some(Ok(Item::Event(e))) = feed.next_item() else { panic!() };
+    /// assert_eq!(e.data(), "x");
+    /// assert!(feed.next_item().is_none());
+    /// ```
+    pub fn with_comments(mut self, surface: bool) -> Self {
+        self.comments = surface;
+        self
     }
 
     /// The connection's last event ID: the ID of the last dispatched block that
@@ -705,6 +728,10 @@ impl<S: Storage> Decoder<S> {
                         Some(self.fail(error, line_start, Mode::Skip { mid_line: false }))
                     }
                 }
+            }
+            Line::Comment(_) if !self.comments => {
+                self.main.truncate(self.data_len);
+                None
             }
             Line::Comment(r) => {
                 let r = base + r.start..base + r.end;

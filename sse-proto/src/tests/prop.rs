@@ -96,6 +96,20 @@ proptest! {
     }
 
     #[test]
+    fn passing_over_comments_drops_only_them(body in stream(), cuts in cuts(64)) {
+        let with = decode_chunked(&body, &cuts);
+        let mut decoder = Decoder::new().with_limits(Limits::unlimited()).with_comments(false);
+        let without = feed(&mut decoder, &body, &cuts);
+        let expected: Vec<_> = with
+            .items
+            .into_iter()
+            .filter(|item| !matches!(item, ItemOwned::Comment(_)))
+            .collect();
+        prop_assert_eq!(without.items, expected);
+        prop_assert_eq!(without.last_event_id, with.last_event_id);
+    }
+
+    #[test]
     fn fixed_buffer_equals_growable(body in stream(), cuts in cuts(64)) {
         // Big enough for every generated stream: same output, no BufferFull.
         let mut mem = [0u8; 8 * 1024];
