@@ -19,6 +19,9 @@ pub(crate) struct Args {
     /// Largest event data accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::DEFAULT_MAX_EVENT_LEN)]
     max_event_len: usize,
+    /// Pass comment lines over (as browsers do) instead of printing them.
+    #[arg(long)]
+    no_comments: bool,
 }
 
 /// Why `sse decode` stopped early.
@@ -68,7 +71,9 @@ pub(crate) fn run(args: &Args, mut input: impl Read, mut output: impl Write) -> 
     let limits = Limits::new()
         .with_max_line_len(args.max_line_len)
         .with_max_event_len(args.max_event_len);
-    let mut decoder = Decoder::new().with_limits(limits);
+    let mut decoder = Decoder::new()
+        .with_limits(limits)
+        .with_comments(!args.no_comments);
     let piece = args
         .chunk_size
         .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
@@ -114,6 +119,7 @@ mod tests {
             chunk_size,
             max_line_len,
             max_event_len: Limits::DEFAULT_MAX_EVENT_LEN,
+            no_comments: false,
         }
     }
 
@@ -139,6 +145,21 @@ mod tests {
             );
         }
         assert_eq!(decode(input, &args(None, 1 << 20)).0, expect);
+    }
+
+    #[test]
+    fn no_comments_passes_them_over() {
+        let input = b": keepalive\n\ndata: a\n: inside\ndata: b\n\n";
+        let mut a = args(None, 1 << 20);
+        a.no_comments = true;
+        assert_eq!(
+            decode(input, &a),
+            (
+                "{\"type\":\"event\",\"event\":\"message\",\"data\":\"a\\nb\",\"id\":\"\"}\n"
+                    .to_string(),
+                None
+            )
+        );
     }
 
     #[test]
