@@ -95,8 +95,14 @@ impl<'a> LineEnds<'a> {
             }
             at += BLOCK;
         }
-        // A long line: search the rest in one go. Its bytes are not classified,
-        // so they count as possibly not plain.
+        self.find_in_long_line(at)
+    }
+
+    /// A long line: searches the rest in one go. Its bytes are not classified,
+    /// so they count as possibly not plain.
+    #[cold]
+    #[inline(never)]
+    fn find_in_long_line(&mut self, at: usize) -> Option<usize> {
         let rest = self.input.get(at..).unwrap_or_default();
         match memchr::memchr2(b'\n', b'\r', rest) {
             Some(i) => {
@@ -120,11 +126,7 @@ impl<'a> LineEnds<'a> {
         let rest = &self.input[at..];
         let (ends, odd) = match rest.first_chunk::<BLOCK>() {
             Some(block) => masks(block),
-            None => {
-                let mut padded = [b' '; BLOCK];
-                padded[..rest.len()].copy_from_slice(rest);
-                masks(&padded)
-            }
+            None => padded_masks(rest),
         };
         self.block = at;
         self.ends = ends;
@@ -132,6 +134,15 @@ impl<'a> LineEnds<'a> {
             self.odd_end = at + BLOCK;
         }
     }
+}
+
+/// [`masks`] of the last, short block of an input, padded with spaces.
+#[cold]
+#[inline(never)]
+fn padded_masks(rest: &[u8]) -> (u64, bool) {
+    let mut padded = [b' '; BLOCK];
+    padded[..rest.len()].copy_from_slice(rest);
+    masks(&padded)
 }
 
 /// The CR/LF mask of a block (bit `i` is set when `block[i]` is CR or LF), and
