@@ -87,6 +87,32 @@ pub(crate) fn data_prefix_len(line: &[u8]) -> usize {
     }
 }
 
+/// Whether an `id` value holds a NUL (the standard then ignores the field). IDs
+/// are short: up to 16 bytes are tested as two overlapping words, in registers,
+/// which costs less than setting up a vector search.
+#[inline]
+pub(crate) fn has_nul(value: &[u8]) -> bool {
+    /// Whether a byte of `w` is zero (exact).
+    fn zero_byte(w: u64) -> bool {
+        w.wrapping_sub(0x0101_0101_0101_0101) & !w & 0x8080_8080_8080_8080 != 0
+    }
+    let len = value.len();
+    match (value.first_chunk::<8>(), value.last_chunk::<8>()) {
+        (Some(head), Some(tail)) if len <= 16 => {
+            zero_byte(u64::from_ne_bytes(*head)) || zero_byte(u64::from_ne_bytes(*tail))
+        }
+        (Some(_), Some(_)) => memchr::memchr(0, value).is_some(),
+        _ => match (value.first_chunk::<4>(), value.last_chunk::<4>()) {
+            (Some(head), Some(tail)) => {
+                let w = u64::from(u32::from_ne_bytes(*head))
+                    | u64::from(u32::from_ne_bytes(*tail)) << 32;
+                zero_byte(w)
+            }
+            _ => value.contains(&0),
+        },
+    }
+}
+
 /// The `retry` rule: ASCII digits only, at least one, read as base-ten
 /// milliseconds. Anything else (a sign, a space, a decimal point, empty) is `None`.
 /// Values past `u64::MAX` saturate rather than overflow.
@@ -149,6 +175,21 @@ mod tests {
         assert_eq!(data_prefix_len(b"data:"), 0);
         assert_eq!(data_prefix_len(b"data "), 0);
         assert_eq!(data_prefix_len(b"Data: x"), 0);
+    }
+
+    #[test]
+    fn nul_anywhere_in_short_and_long_ids() {
+        for len in 0..40 {
+            // Bytes next to zero in value, which a sloppy word test confuses with it.
+            let fill = |i: usize| [0x01, 0x80, 0xFF, b'7'][i % 4];
+            let mut id: alloc::vec::Vec<u8> = (0..len).map(fill).collect();
+            assert!(!has_nul(&id), "len {len}");
+            for at in 0..len {
+                id[at] = 0;
+                assert!(has_nul(&id), "len {len}, NUL at {at}");
+                id[at] = fill(at);
+            }
+        }
     }
 
     #[test]

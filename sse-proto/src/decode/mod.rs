@@ -99,9 +99,8 @@ struct LineAt {
     eol: usize,
     /// Input offset after its line end.
     next: usize,
-    /// The line is known to be plain: ASCII without NUL (so valid UTF-8, and an ID
-    /// without NUL, without a check).
-    plain: bool,
+    /// The line is known to be ASCII (so valid UTF-8 without a check).
+    ascii: bool,
 }
 
 /// Incremental, resumable, zero-copy decoder for `text/event-stream` bodies.
@@ -602,7 +601,7 @@ impl<S: Storage> Decoder<S> {
                 line_start,
                 eol,
                 next: pos,
-                plain: false,
+                ascii: false,
             };
             if let Some(out) = self.handle_line(parsed, at, input, &mut data_in) {
                 return out;
@@ -644,7 +643,7 @@ impl<S: Storage> Decoder<S> {
                 line_start,
                 eol,
                 next: pos,
-                plain: lines.is_plain_from(line_start),
+                ascii: lines.is_ascii_from(line_start),
             };
             if let Some(out) = self.handle_line(parsed, at, input, &mut data_in) {
                 return out;
@@ -712,7 +711,7 @@ impl<S: Storage> Decoder<S> {
             line_start,
             eol,
             next: pos,
-            plain,
+            ascii,
         } = at;
         match parsed {
             Line::Empty => {
@@ -739,7 +738,7 @@ impl<S: Storage> Decoder<S> {
                     self.text_in_main(r, false)
                 } else {
                     self.materialize(input, data_in);
-                    self.text_in_input(input, r, plain)
+                    self.text_in_input(input, r, ascii)
                 };
                 Some(match loc {
                     Ok(loc) => Ok(Step {
@@ -764,7 +763,7 @@ impl<S: Storage> Decoder<S> {
                     let error = DecodeError::BufferFull { capacity };
                     return Some(self.fail(error, eol, Mode::Skip { mid_line: true }));
                 }
-                self.data_ascii = plain && (buffered == 0 || self.data_ascii);
+                self.data_ascii = ascii && (buffered == 0 || self.data_ascii);
                 if stored {
                     // The value sits right after the data buffer (or already at
                     // its place): slide it down.
@@ -801,7 +800,7 @@ impl<S: Storage> Decoder<S> {
                     Ok(())
                 } else {
                     self.ty.truncate(0);
-                    utf8::push_text(&mut self.ty, value, plain)
+                    utf8::push_text(&mut self.ty, value, ascii)
                 };
                 self.ty_set = true;
                 self.main.truncate(self.data_len);
@@ -819,10 +818,10 @@ impl<S: Storage> Decoder<S> {
                     &input[r]
                 };
                 // An ID with NUL is ignored (it could not be sent back in a header).
-                let result = if plain || !value.contains(&0) {
+                let result = if !fields::has_nul(value) {
                     self.id_pending.truncate(0);
                     self.id_set = true;
-                    utf8::push_text(&mut self.id_pending, value, plain)
+                    utf8::push_text(&mut self.id_pending, value, ascii)
                 } else {
                     Ok(())
                 };
@@ -941,7 +940,7 @@ impl<S: Storage> Decoder<S> {
             // SAFETY: every `Loc` comes from `text_in_input` / `text_in_main`, which
             // return a range only after `from_utf8` accepted exactly those bytes,
             // after the line scanner classified every one of them as ASCII
-            // (`scan::LineEnds::is_plain_from`, tested against a byte-by-byte
+            // (`scan::LineEnds::is_ascii_from`, tested against a byte-by-byte
             // classification), or after `push_lossy*` wrote valid UTF-8 there;
             // nothing writes to `input` or `main` between `step` and `view`.
             unsafe { utf8::assume_utf8(bytes) }

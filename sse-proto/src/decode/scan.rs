@@ -1,12 +1,11 @@
 //! Finding line ends 64 bytes at a time, and learning on the way which bytes are
-//! plain: ASCII other than NUL.
+//! ASCII.
 //!
-//! [`LineEnds`] turns each 64-byte block of the input into two bit masks in one
-//! pass: where the CR and LF bytes are, and where the bytes that are not plain
-//! are. The next line end is then the lowest set bit of the first mask, so a line
-//! costs a couple of bit operations instead of a search with its setup, and a
-//! value known to be plain needs no UTF-8 check (nor, for an ID, a NUL check)
-//! afterwards. A line with no end in sight for a
+//! [`LineEnds`] turns each 64-byte block of the input into a bit mask of its CR
+//! and LF bytes, and notes whether the block holds a non-ASCII byte, in one pass.
+//! The next line end is then the lowest set bit of the mask, so a line costs a
+//! couple of bit operations instead of a search with its setup, and a value known
+//! to be ASCII needs no UTF-8 check afterwards. A line with no end in sight for a
 //! few blocks is finished by `memchr2`, which is faster on long stretches.
 
 /// Bytes per block: one bit of a `u64` each.
@@ -19,7 +18,7 @@ const LONG_LINE_BLOCKS: usize = 4;
 /// The line ends of one input, found front to back.
 ///
 /// Every byte from the first `find` position up to the last line end returned
-/// has been scanned, so [`is_plain_from`](LineEnds::is_plain_from) can answer for
+/// has been scanned, so [`is_ascii_from`](LineEnds::is_ascii_from) can answer for
 /// any line found.
 #[derive(Debug, Clone)]
 pub(crate) struct LineEnds<'a> {
@@ -29,9 +28,9 @@ pub(crate) struct LineEnds<'a> {
     /// CR and LF bits of that block (bit `i` is `input[block + i]`), with the bits
     /// of bytes before the last `find` position cleared.
     ends: u64,
-    /// One past the last byte that may not be plain among the bytes scanned (the
-    /// end of the block that held it); 0 when all were plain.
-    odd_end: usize,
+    /// One past the last byte that may be non-ASCII among the bytes scanned (the
+    /// end of the block that held it); 0 when all were ASCII.
+    high_end: usize,
 }
 
 impl<'a> LineEnds<'a> {
@@ -42,7 +41,7 @@ impl<'a> LineEnds<'a> {
             input,
             block: start,
             ends: 0,
-            odd_end: 0,
+            high_end: 0,
         };
         if start < input.len() {
             scan.load(start);
@@ -75,10 +74,10 @@ impl<'a> LineEnds<'a> {
     }
 
     /// Whether every byte from `start` to the last line end found is known to be
-    /// plain (ASCII, not NUL). `false` means unknown.
+    /// ASCII. `false` means unknown.
     #[inline]
-    pub(crate) fn is_plain_from(&self, start: usize) -> bool {
-        self.odd_end <= start
+    pub(crate) fn is_ascii_from(&self, start: usize) -> bool {
+        self.high_end <= start
     }
 
     /// Scans block after block from `at` up to the next line end.
@@ -99,19 +98,19 @@ impl<'a> LineEnds<'a> {
     }
 
     /// A long line: searches the rest in one go. Its bytes are not classified,
-    /// so they count as possibly not plain.
+    /// so they count as possibly non-ASCII.
     #[cold]
     #[inline(never)]
     fn find_in_long_line(&mut self, at: usize) -> Option<usize> {
         let rest = self.input.get(at..).unwrap_or_default();
         match memchr::memchr2(b'\n', b'\r', rest) {
             Some(i) => {
-                self.odd_end = at + i;
+                self.high_end = at + i;
                 self.load(at + i);
                 Some(at + i)
             }
             None => {
-                self.odd_end = self.input.len();
+                self.high_end = self.input.len();
                 self.block = self.input.len();
                 self.ends = 0;
                 None
@@ -120,18 +119,18 @@ impl<'a> LineEnds<'a> {
     }
 
     /// Classifies the block at `at` (`at < input.len()`; a short last block is
-    /// padded with spaces, which are plain and not line ends).
+    /// padded with spaces, which are ASCII and not line ends).
     #[inline]
     fn load(&mut self, at: usize) {
         let rest = &self.input[at..];
-        let (ends, odd) = match rest.first_chunk::<BLOCK>() {
+        let (ends, high) = match rest.first_chunk::<BLOCK>() {
             Some(block) => masks(block),
             None => padded_masks(rest),
         };
         self.block = at;
         self.ends = ends;
-        if odd {
-            self.odd_end = at + BLOCK;
+        if high {
+            self.high_end = at + BLOCK;
         }
     }
 }
@@ -146,7 +145,7 @@ fn padded_masks(rest: &[u8]) -> (u64, bool) {
 }
 
 /// The CR/LF mask of a block (bit `i` is set when `block[i]` is CR or LF), and
-/// whether the block holds a byte that is not plain (NUL, or at least 0x80).
+/// whether the block holds a non-ASCII byte.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline]
 fn masks(block: &[u8; BLOCK]) -> (u64, bool) {
@@ -159,21 +158,20 @@ fn masks(block: &[u8; BLOCK]) -> (u64, bool) {
     // the x86_64 baseline), so these intrinsics are available. The loads read
     // `block[16 * k..16 * k + 16]` for k < 4, inside the 64-byte array, and
     // `_mm_loadu_si128` has no alignment requirement.
-    let odd = unsafe {
-        let mut odd = _mm_setzero_si128();
+    let high = unsafe {
+        let mut high = _mm_setzero_si128();
         for k in 0..BLOCK / 16 {
             let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast::<__m128i>());
             let lf = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8));
             let cr = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\r' as i8));
             // movemask sets only the low 16 bits.
             ends |= u64::from(_mm_movemask_epi8(_mm_or_si128(lf, cr)) as u16) << (16 * k);
-            // The sign bit: set for NUL (all ones) and for bytes >= 0x80.
-            let nul = _mm_cmpeq_epi8(v, _mm_setzero_si128());
-            odd = _mm_or_si128(odd, _mm_or_si128(v, nul));
+            // The sign bits of bytes >= 0x80.
+            high = _mm_or_si128(high, v);
         }
-        _mm_movemask_epi8(odd) != 0
+        _mm_movemask_epi8(high) != 0
     };
-    (ends, odd)
+    (ends, high)
 }
 
 /// [`masks`] a word at a time.
@@ -192,7 +190,7 @@ fn masks_swar(block: &[u8; BLOCK]) -> (u64, bool) {
         ((w & HIGH).wrapping_mul(0x0002_0408_1020_4081)) >> 56
     }
     let mut ends = 0u64;
-    let mut odd = 0u64;
+    let mut high = 0u64;
     for (k, word) in block.chunks_exact(8).enumerate() {
         let mut b = [0u8; 8];
         b.copy_from_slice(word);
@@ -200,9 +198,9 @@ fn masks_swar(block: &[u8; BLOCK]) -> (u64, bool) {
         let e =
             zero_bytes(w ^ (ONES * u64::from(b'\n'))) | zero_bytes(w ^ (ONES * u64::from(b'\r')));
         ends |= pack(e) << (8 * k);
-        odd |= w | zero_bytes(w);
+        high |= w;
     }
-    (ends, odd & HIGH != 0)
+    (ends, high & HIGH != 0)
 }
 
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
@@ -220,7 +218,7 @@ mod tests {
                 ends |= 1 << i;
             }
         }
-        (ends, block.iter().any(|&b| b == 0 || b >= 0x80))
+        (ends, block.iter().any(|&b| b >= 0x80))
     }
 
     /// Every byte value at every position, alone and among others.
@@ -236,8 +234,7 @@ mod tests {
                     naive_masks(&block),
                     "{value:#x} at {at}"
                 );
-                // Neighbours that differ by one bit from CR/LF or NUL, and high
-                // bytes.
+                // Neighbours that differ by one bit from CR/LF, and high bytes.
                 let mut busy = [0u8; BLOCK];
                 for (i, b) in busy.iter_mut().enumerate() {
                     *b = [0x0b, 0x0c, 0x8a, 0x8d, 0x09, 0x0e, 0x01, 0x80, 0x00][i % 9];
@@ -292,10 +289,10 @@ mod tests {
     }
 
     #[test]
-    fn plain_knowledge_is_never_wrong() {
-        // A non-ASCII byte, or a NUL, at each position of a stream of short and
-        // long lines: a line that holds it is never called plain, and the short
-        // lines a block or more after it are.
+    fn ascii_knowledge_is_never_wrong() {
+        // A non-ASCII byte at each position of a stream of short and long lines:
+        // a line that holds it is never called ASCII, and the short lines a block
+        // or more after it are.
         let line = |n: usize| {
             let mut l = alloc::vec![b'a'; n];
             l.push(b'\n');
@@ -303,7 +300,7 @@ mod tests {
         };
         let lines = [10, 70, 5, 600, 30, 0, 64, 63];
         let input: Vec<u8> = lines.iter().flat_map(|&n| line(n)).collect();
-        for (high, odd) in (0..input.len()).flat_map(|at| [(at, 0xC3), (at, 0)]) {
+        for (high, odd) in (0..input.len()).flat_map(|at| [(at, 0xC3), (at, 0x80), (at, 0xFF)]) {
             if input[high] == b'\n' {
                 continue;
             }
@@ -314,13 +311,13 @@ mod tests {
             while let Some(end) = scan.find(pos) {
                 if (pos..end).contains(&high) {
                     assert!(
-                        !scan.is_plain_from(pos),
+                        !scan.is_ascii_from(pos),
                         "line {pos}..{end}, high at {high}"
                     );
                 }
                 // (A line long enough for `memchr2` counts as unknown.)
                 if pos >= high + BLOCK && end - pos < 200 {
-                    assert!(scan.is_plain_from(pos), "line {pos}..{end}, high at {high}");
+                    assert!(scan.is_ascii_from(pos), "line {pos}..{end}, high at {high}");
                 }
                 pos = end + 1;
             }
