@@ -182,11 +182,15 @@ mod tests {
         for len in 0..40 {
             // Bytes next to zero in value, which a sloppy word test confuses with it.
             let fill = |i: usize| [0x01, 0x80, 0xFF, b'7'][i % 4];
-            let mut id: alloc::vec::Vec<u8> = (0..len).map(fill).collect();
-            assert!(!has_nul(&id), "len {len}");
+            let mut buf = [0u8; 40];
+            let id = &mut buf[..len];
+            for (i, b) in id.iter_mut().enumerate() {
+                *b = fill(i);
+            }
+            assert!(!has_nul(id), "len {len}");
             for at in 0..len {
                 id[at] = 0;
-                assert!(has_nul(&id), "len {len}, NUL at {at}");
+                assert!(has_nul(id), "len {len}, NUL at {at}");
                 id[at] = fill(at);
             }
         }
