@@ -209,6 +209,7 @@ use masks_swar as masks;
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(feature = "alloc")]
     use alloc::vec::Vec;
 
     fn naive_masks(block: &[u8; BLOCK]) -> (u64, bool) {
@@ -246,6 +247,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "alloc")]
     fn all_ends(input: &[u8]) -> (Vec<usize>, LineEnds<'_>) {
         let mut scan = LineEnds::new(input, 0);
         let mut found = Vec::new();
@@ -258,6 +260,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "alloc")]
     fn finds_every_line_end_in_order() {
         for len in 0..300 {
             for step in [1, 2, 3, 7, 63, 64, 65, 200, 1000] {
@@ -289,6 +292,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "alloc")]
     fn ascii_knowledge_is_never_wrong() {
         // A non-ASCII byte at each position of a stream of short and long lines:
         // a line that holds it is never called ASCII, and the short lines a block
