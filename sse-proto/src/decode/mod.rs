@@ -2,9 +2,16 @@
 //!
 //! Bytes go in as they arrive, in any chunking; [`Item`]s come out one per call.
 //! The decoder keeps only the unterminated remainder of the stream (the partial
-//! line, the event being built, the last event ID), never rescans a byte, and
-//! allocates nothing per event: storage grows to the largest event seen and is
-//! then reused.
+//! line, the event being built, the last event ID), never rescans a kept partial
+//! line, and allocates nothing per event: storage grows to the largest event seen
+//! and is then reused.
+//!
+//! Lines are found by classifying the input 64 bytes at a time into a bit mask
+//! of its CR and LF bytes (SSE2 on x86_64, word-at-a-time elsewhere), noting on
+//! the way which blocks are all ASCII, so that most values need no UTF-8 check
+//! (`scan`). A [`decode`](Decoder::decode) call classifies at most one block
+//! beyond the item it returns; [`Feed`] keeps its classification from item to
+//! item.
 
 mod buffer;
 #[cfg(feature = "bytes")]
