@@ -119,13 +119,23 @@ impl<'a> LineEnds<'a> {
     }
 
     /// Classifies the block at `at` (`at < input.len()`; a short last block is
-    /// padded with spaces, which are ASCII and not line ends).
+    /// taken from the input's last 64 bytes, or in a shorter input padded with
+    /// spaces, which are ASCII and not line ends).
     #[inline]
     fn load(&mut self, at: usize) {
         let rest = &self.input[at..];
-        let (ends, high) = match rest.first_chunk::<BLOCK>() {
-            Some(block) => masks(block),
-            None => padded_masks(rest),
+        let (ends, high) = match (
+            rest.first_chunk::<BLOCK>(),
+            self.input.last_chunk::<BLOCK>(),
+        ) {
+            (Some(block), _) => masks(block),
+            // A short last block: the input's last 64 bytes, shifted so that bit 0
+            // is `at` (their bytes before `at` may count as non-ASCII: unknown).
+            (None, Some(last)) => {
+                let (ends, high) = masks(last);
+                (ends >> (BLOCK - rest.len()), high)
+            }
+            (None, None) => padded_masks(rest),
         };
         self.block = at;
         self.ends = ends;
