@@ -15,53 +15,16 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use sse_benches::corpora;
-use sse_proto::{Decoder, Encoder, EventFrame, Frame, ItemOwned};
-
-/// The items of `bytes`, owned, as a server would hold them before encoding.
-fn items(bytes: &[u8]) -> Vec<ItemOwned> {
-    let mut decoder = Decoder::new();
-    let mut out = Vec::new();
-    let mut feed = decoder.feed(bytes);
-    while let Some(item) = feed.next_item() {
-        out.push(
-            item.expect("corpora are within the default limits")
-                .to_owned(),
-        );
-    }
-    out
-}
-
-/// Frames for `items`: `event:` unless `message`, `id:` when it changes (as
-/// `sse encode` writes them).
-fn frames(items: &[ItemOwned]) -> Vec<Frame<'_>> {
-    let mut last_id = "";
-    items
-        .iter()
-        .map(|item| match item {
-            ItemOwned::Event(e) => {
-                let id = (e.last_event_id != last_id).then_some(e.last_event_id.as_str());
-                last_id = &e.last_event_id;
-                Frame::Event(EventFrame {
-                    event_type: (e.event_type != "message").then_some(e.event_type.as_str()),
-                    id,
-                    retry: None,
-                    data: &e.data,
-                })
-            }
-            ItemOwned::Comment(text) => Frame::Comment(text),
-            ItemOwned::Retry(d) => Frame::Retry(*d),
-        })
-        .collect()
-}
+use sse_benches::{corpora, encode_frames, owned_items};
+use sse_proto::Encoder;
 
 fn encode(c: &mut Criterion) {
     let encoder = Encoder::new();
     let mut group = c.benchmark_group("encode");
     group.measurement_time(Duration::from_secs(3));
     for corpus in corpora() {
-        let items = items(&corpus.bytes);
-        let frames = frames(&items);
+        let items = owned_items(&corpus.bytes);
+        let frames = encode_frames(&items);
         let total: usize = frames
             .iter()
             .map(|&f| encoder.encoded_len(f).expect("corpus is encodable"))

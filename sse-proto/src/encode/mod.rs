@@ -4,7 +4,10 @@
 //! ends with an empty line, so units can be written back to back in any order and
 //! an error never leaves half a unit behind.
 
+mod scan;
 mod validate;
+
+use scan::{copy_short, SHORT};
 
 use core::time::Duration;
 
@@ -226,13 +229,18 @@ impl Encoder {
         frame: impl Into<Frame<'a>>,
         out: &mut [u8],
     ) -> Result<usize, EncodeError> {
-        let frame = frame.into();
-        let plan = self.plan(&frame)?;
+        self.frame_into(&frame.into(), out)
+    }
+
+    /// [`Encoder::encode_into`] for one frame: the checks, the measuring and
+    /// the writing inlined into one function, sharing registers instead of
+    /// calls.
+    fn frame_into(&self, frame: &Frame<'_>, out: &mut [u8]) -> Result<usize, EncodeError> {
+        let plan = self.plan(frame)?;
         let Some(dest) = out.get_mut(..plan.len) else {
             return Err(EncodeError::BufferTooSmall { required: plan.len });
         };
-        let mut sink = SliceSink { buf: dest };
-        self.write(&frame, plan, &mut sink);
+        self.write(frame, plan, &mut SliceSink { buf: dest });
         Ok(plan.len)
     }
 
@@ -257,10 +265,30 @@ impl Encoder {
         frame: impl Into<Frame<'a>>,
         out: &mut alloc::vec::Vec<u8>,
     ) -> Result<usize, EncodeError> {
-        let frame = frame.into();
-        let plan = self.plan(&frame)?;
-        out.reserve(plan.len);
-        self.write(&frame, plan, out);
+        self.frame_to_vec(&frame.into(), out)
+    }
+
+    /// [`Encoder::encode_to_vec`] for one frame, in one function like
+    /// [`Encoder::frame_into`].
+    #[cfg(feature = "alloc")]
+    fn frame_to_vec(
+        &self,
+        frame: &Frame<'_>,
+        out: &mut alloc::vec::Vec<u8>,
+    ) -> Result<usize, EncodeError> {
+        let plan = self.plan(frame)?;
+        if plan.len <= SMALL_FRAME {
+            // Zero-filling a short frame's room costs less than one capacity
+            // check per piece, and the slice writer needs no checks of its own.
+            let start = out.len();
+            out.resize(start + plan.len, 0);
+            if let Some(room) = out.get_mut(start..) {
+                self.write(frame, plan, &mut SliceSink { buf: room });
+            }
+        } else {
+            out.reserve(plan.len);
+            self.write(frame, plan, out);
+        }
         Ok(plan.len)
     }
 
@@ -297,6 +325,7 @@ impl Encoder {
     }
 
     /// Checks `frame` and measures it.
+    #[inline(always)]
     fn plan(&self, frame: &Frame<'_>) -> Result<Plan, EncodeError> {
         Ok(match *frame {
             Frame::Event(ref e) => {
@@ -328,6 +357,7 @@ impl Encoder {
     }
 
     /// Writes a checked `frame`; `plan` is what [`Encoder::plan`] returned for it.
+    #[inline(always)]
     fn write<S: Sink>(&self, frame: &Frame<'_>, plan: Plan, out: &mut S) {
         match *frame {
             Frame::Event(ref e) => {
@@ -381,6 +411,12 @@ fn retry_line_len(retry: Duration) -> usize {
     )
 }
 
+/// Up to this many bytes, [`Encoder::encode_to_vec`] zero-fills the frame's
+/// room and writes it as a slice; longer frames are appended piece by piece,
+/// so that their bytes are written once.
+#[cfg(feature = "alloc")]
+const SMALL_FRAME: usize = 1024;
+
 /// Where encoded bytes go. Every implementation has room for the whole frame
 /// (checked or reserved before writing starts).
 trait Sink {
@@ -398,7 +434,12 @@ impl Sink for SliceSink<'_> {
         // `buf` is `Plan::len` bytes long and `write` puts exactly that many
         // (`Plan` is computed by the same rules), so the split is in bounds.
         let (head, tail) = core::mem::take(&mut self.buf).split_at_mut(bytes.len());
-        head.copy_from_slice(bytes);
+        if bytes.len() <= SHORT {
+            // Event types, IDs and short data: fixed-size moves, no call.
+            copy_short(head, bytes);
+        } else {
+            head.copy_from_slice(bytes);
+        }
         self.buf = tail;
     }
 }

@@ -2,10 +2,12 @@
 //! may not hold, how a multi-line value splits into lines, and how long a
 //! `name: value` line is once written.
 
+use super::scan::{find_line_end, find_line_end_or_nul};
 use crate::{EncodeError, Field};
 
 /// Refuses an `event` value holding CR or LF (either would end the line early and
 /// let the rest of the value be read as another field).
+#[inline(always)]
 pub(crate) fn check_event_type(value: &str) -> Result<(), EncodeError> {
     match find_line_end(value.as_bytes()) {
         None => Ok(()),
@@ -15,33 +17,11 @@ pub(crate) fn check_event_type(value: &str) -> Result<(), EncodeError> {
 
 /// Refuses an `id` value holding CR, LF or NUL (a decoder ignores an `id` field
 /// whose value contains NUL, so it could never be read back).
+#[inline(always)]
 pub(crate) fn check_id(value: &str) -> Result<(), EncodeError> {
-    let bytes = value.as_bytes();
-    let found = if bytes.len() < SHORT {
-        bytes
-            .iter()
-            .position(|&b| b == b'\r' || b == b'\n' || b == 0)
-    } else {
-        memchr::memchr3(b'\r', b'\n', 0, bytes)
-    };
-    match found {
+    match find_line_end_or_nul(value.as_bytes()) {
         None => Ok(()),
         Some(offset) => Err(invalid(Field::Id, value, offset)),
-    }
-}
-
-/// Below this length a plain loop finds a byte faster than `memchr`, whose
-/// dispatch costs a few nanoseconds per call (event types and IDs are usually
-/// this short; measured with `benches/benches/encode.rs`).
-const SHORT: usize = 16;
-
-/// The offset of the first CR or LF in `bytes`.
-#[inline]
-fn find_line_end(bytes: &[u8]) -> Option<usize> {
-    if bytes.len() < SHORT {
-        bytes.iter().position(|&b| b == b'\r' || b == b'\n')
-    } else {
-        memchr::memchr2(b'\r', b'\n', bytes)
     }
 }
 
@@ -51,6 +31,7 @@ pub(crate) fn has_line_end(bytes: &[u8]) -> bool {
     find_line_end(bytes).is_some()
 }
 
+#[cold]
 fn invalid(field: Field, value: &str, offset: usize) -> EncodeError {
     EncodeError::InvalidField {
         field,
@@ -131,6 +112,7 @@ pub(crate) struct Measure {
 }
 
 /// Measures `value` written as one `name` line per line of it.
+#[inline(always)]
 pub(crate) fn measure_lines(name: &[u8], value: &str) -> Measure {
     let bytes = value.as_bytes();
     if !has_line_end(bytes) {

@@ -1,0 +1,225 @@
+//! Finding the bytes a field value may not hold, a block of bytes at a time.
+//!
+//! Event types, IDs and data are scanned on every frame, and most are short:
+//! a library search call costs more than the scan itself there. This scan tests
+//! 16-byte blocks (SSE2 on x86_64, a plain loop elsewhere), two per step, covers
+//! the last partial block by re-testing the final 16 bytes, and pads values
+//! shorter than a block with spaces. Long values go to `memchr`.
+
+/// Bytes tested per step.
+const BLOCK: usize = 16;
+
+/// From this length on, `memchr`'s run-time-dispatched (AVX2) search is faster
+/// than the inline scan, whose advantage is having no call overhead.
+const LONG: usize = 256;
+
+/// The offset of the first CR or LF in `bytes`.
+#[inline]
+pub(crate) fn find_line_end(bytes: &[u8]) -> Option<usize> {
+    if bytes.len() >= LONG {
+        return memchr::memchr2(b'\n', b'\r', bytes);
+    }
+    find::<false>(bytes)
+}
+
+/// The offset of the first CR, LF or NUL in `bytes`.
+#[inline]
+pub(crate) fn find_line_end_or_nul(bytes: &[u8]) -> Option<usize> {
+    if bytes.len() >= LONG {
+        return memchr::memchr3(b'\n', b'\r', 0, bytes);
+    }
+    find::<true>(bytes)
+}
+
+/// The offset of the first CR or LF (or NUL, with `NUL`) in `bytes`.
+#[inline(always)]
+fn find<const NUL: bool>(bytes: &[u8]) -> Option<usize> {
+    let len = bytes.len();
+    if len < BLOCK {
+        let mut block = [b' '; BLOCK];
+        copy_short(&mut block, bytes);
+        return first(mask::<NUL>(&block));
+    }
+    let mut at = 0;
+    let mut rest = bytes;
+    // Two blocks per step: one branch per 32 bytes.
+    while let Some(pair) = rest.first_chunk::<{ 2 * BLOCK }>() {
+        let (lo, hi) = pair.split_at(BLOCK);
+        if let (Some(lo), Some(hi)) = (lo.first_chunk::<BLOCK>(), hi.first_chunk::<BLOCK>()) {
+            if let Some(i) = first(mask::<NUL>(lo) | mask::<NUL>(hi) << BLOCK) {
+                return Some(at + i);
+            }
+        }
+        at += 2 * BLOCK;
+        rest = &rest[2 * BLOCK..];
+    }
+    if let Some(block) = rest.first_chunk::<BLOCK>() {
+        if let Some(i) = first(mask::<NUL>(block)) {
+            return Some(at + i);
+        }
+    }
+    // The last, partial block: test the final 16 bytes. Those before them were
+    // tested clean, so the first hit among them is the first hit overall.
+    let last = bytes.last_chunk::<BLOCK>()?;
+    first(mask::<NUL>(last)).map(|i| len - BLOCK + i)
+}
+
+/// The index of the lowest set bit of `mask`.
+#[inline(always)]
+fn first(mask: u32) -> Option<usize> {
+    (mask != 0).then(|| mask.trailing_zeros() as usize)
+}
+
+/// The longest `src` that [`copy_short`] copies.
+pub(crate) const SHORT: usize = BLOCK;
+
+/// Copies `src` (at most [`SHORT`] bytes) to the front of `dst` (at least as
+/// long) with fixed-size moves (two overlapping ones), where a
+/// `copy_from_slice` of a variable length would call `memcpy`.
+#[inline(always)]
+pub(crate) fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if n >= 8 {
+        copy_pair::<8>(dst, src);
+    } else if n >= 4 {
+        copy_pair::<4>(dst, src);
+    } else if n > 0 {
+        // One to three bytes: first, middle, last (some the same).
+        dst[0] = src[0];
+        dst[n / 2] = src[n / 2];
+        dst[n - 1] = src[n - 1];
+    }
+}
+
+/// Copies `src` (`W..=2 * W` bytes long) to the front of `dst` (at least as
+/// long) as its first `W` and its last `W` bytes.
+#[inline(always)]
+fn copy_pair<const W: usize>(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if let (Some(head), Some(tail)) = (src.first_chunk::<W>(), src.last_chunk::<W>()) {
+        dst[..W].copy_from_slice(head);
+        dst[n - W..n].copy_from_slice(tail);
+    }
+}
+
+/// Bit `i` is set when `block[i]` is CR or LF (or NUL, with `NUL`).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn mask<const NUL: bool>(block: &[u8; BLOCK]) -> u32 {
+    use core::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        _mm_setzero_si128,
+    };
+    // SAFETY: the `sse2` target feature is enabled at compile time (the cfg
+    // above; it is part of the x86_64 baseline), which is all these intrinsics
+    // require. `_mm_loadu_si128` reads 16 bytes from any alignment, and `block`
+    // is a reference to 16 initialised bytes.
+    unsafe {
+        let v = _mm_loadu_si128(block.as_ptr().cast());
+        let mut hits = _mm_or_si128(
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)),
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\r' as i8)),
+        );
+        if NUL {
+            hits = _mm_or_si128(hits, _mm_cmpeq_epi8(v, _mm_setzero_si128()));
+        }
+        // The mask has 16 significant bits, so it is never negative.
+        _mm_movemask_epi8(hits) as u32
+    }
+}
+
+/// Bit `i` is set when `block[i]` is CR or LF (or NUL, with `NUL`).
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline(always)]
+fn mask<const NUL: bool>(block: &[u8; BLOCK]) -> u32 {
+    portable_mask::<NUL>(block)
+}
+
+/// The byte-at-a-time definition of [`mask`], and its implementation where
+/// there is no SIMD one.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+#[inline(always)]
+fn portable_mask<const NUL: bool>(block: &[u8; BLOCK]) -> u32 {
+    block.iter().enumerate().fold(0, |mask, (i, &b)| {
+        let hit = b == b'\n' || b == b'\r' || (NUL && b == 0);
+        mask | (u32::from(hit) << i)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::vec::Vec;
+
+    use super::*;
+
+    fn naive(bytes: &[u8], nul: bool) -> Option<usize> {
+        bytes
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r' || (nul && b == 0))
+    }
+
+    /// Every special byte at every position of `filler * len`, alone and with
+    /// a second special byte three bytes later.
+    fn check_every_position(len: usize, filler: u8) {
+        let clean: Vec<u8> = (0..len).map(|_| filler).collect();
+        assert_eq!(find_line_end(&clean), None, "len {len} filler {filler}");
+        assert_eq!(find_line_end_or_nul(&clean), None);
+        for at in 0..len {
+            for special in [b'\n', b'\r', 0] {
+                let mut bytes = clean.clone();
+                bytes[at] = special;
+                if let Some(later) = bytes.get_mut(at + 3) {
+                    *later = b'\n';
+                }
+                let ctx = (len, at, special, filler);
+                assert_eq!(find_line_end(&bytes), naive(&bytes, false), "{ctx:?}");
+                assert_eq!(find_line_end_or_nul(&bytes), naive(&bytes, true), "{ctx:?}");
+            }
+        }
+    }
+
+    /// Lengths 0..80 (every block layout: padded, whole blocks, pairs, the
+    /// overlapping last block), over fillers next to the special bytes (tab,
+    /// VT, FF, SO, high bytes that share their low bits), and the lengths
+    /// around the hand-over to `memchr`.
+    #[test]
+    fn finds_the_first_special_byte_everywhere() {
+        for filler in [b'a', b' ', b'\t', 0x0B, 0x0C, 0x0E, 0x8A, 0x8D, 0xFF] {
+            for len in 0..80 {
+                check_every_position(len, filler);
+            }
+        }
+        for len in [LONG - 1, LONG, LONG + 40] {
+            check_every_position(len, b'a');
+        }
+    }
+
+    #[test]
+    fn mask_matches_the_byte_at_a_time_definition() {
+        for special in [b'\n', b'\r', 0, b'\t', b'a'] {
+            for at in 0..BLOCK {
+                let mut block = [b'x'; BLOCK];
+                block[at] = special;
+                block[(at + 5) % BLOCK] = 0x8A;
+                assert_eq!(mask::<false>(&block), portable_mask::<false>(&block));
+                assert_eq!(mask::<true>(&block), portable_mask::<true>(&block));
+            }
+        }
+        let every: [u8; BLOCK] = core::array::from_fn(|i| [b'\n', 0, b'\r', b'y'][i % 4]);
+        assert_eq!(portable_mask::<false>(&every), 0b0101_0101_0101_0101);
+        assert_eq!(portable_mask::<true>(&every), 0b0111_0111_0111_0111);
+        assert_eq!(mask::<true>(&every), 0b0111_0111_0111_0111);
+    }
+
+    #[test]
+    fn copies_every_short_length() {
+        for n in 0..=BLOCK {
+            let src: Vec<u8> = (1..=n as u8).collect();
+            let mut dst = [0u8; BLOCK];
+            copy_short(&mut dst, &src);
+            assert_eq!(&dst[..n], &src[..], "len {n}");
+            assert!(dst[n..].iter().all(|&b| b == 0), "len {n} wrote past");
+        }
+    }
+}
