@@ -464,7 +464,7 @@ impl<B: bytes::BufMut> Sink for BufSink<'_, B> {
 }
 
 /// `name: value\n`, or `name:\n` for an empty value (`name` includes the colon).
-#[inline]
+#[inline(always)]
 fn write_field<S: Sink>(out: &mut S, name: &[u8], value: &str) {
     out.put(name);
     if !value.is_empty() {
@@ -474,6 +474,7 @@ fn write_field<S: Sink>(out: &mut S, name: &[u8], value: &str) {
     out.put(b"\n");
 }
 
+#[inline(always)]
 fn write_retry<S: Sink>(out: &mut S, retry: Duration) {
     let mut digits = [0; 20];
     out.put(b"retry: ");
@@ -481,6 +482,7 @@ fn write_retry<S: Sink>(out: &mut S, retry: Duration) {
     out.put(b"\n");
 }
 
+#[inline(always)]
 fn write_comment<S: Sink>(out: &mut S, text: &str, single: bool) {
     if single {
         write_comment_line(out, text);
@@ -491,7 +493,7 @@ fn write_comment<S: Sink>(out: &mut S, text: &str, single: bool) {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn write_comment_line<S: Sink>(out: &mut S, line: &str) {
     out.put(b":");
     out.put(line.as_bytes());

@@ -4,31 +4,33 @@
 //! a library search call costs more than the scan itself there. This scan tests
 //! 16-byte blocks (SSE2 on x86_64, a plain loop elsewhere), two per step, covers
 //! the last partial block by re-testing the final 16 bytes, and pads values
-//! shorter than a block with spaces. Long values go to `memchr`.
+//! shorter than a block with spaces. Past 256 bytes, `memchr` takes over.
 
 /// Bytes tested per step.
 const BLOCK: usize = 16;
 
-/// From this length on, `memchr`'s run-time-dispatched (AVX2) search is faster
-/// than the inline scan, whose advantage is having no call overhead.
+/// The inline scan covers this many bytes; `memchr`'s run-time-dispatched
+/// (AVX2) search, faster once its call is paid for, covers the rest.
 const LONG: usize = 256;
 
 /// The offset of the first CR or LF in `bytes`.
 #[inline]
 pub(crate) fn find_line_end(bytes: &[u8]) -> Option<usize> {
-    if bytes.len() >= LONG {
-        return memchr::memchr2(b'\n', b'\r', bytes);
+    let (head, tail) = bytes.split_at(bytes.len().min(LONG));
+    match find::<false>(head) {
+        None if !tail.is_empty() => memchr::memchr2(b'\n', b'\r', tail).map(|i| LONG + i),
+        found => found,
     }
-    find::<false>(bytes)
 }
 
 /// The offset of the first CR, LF or NUL in `bytes`.
 #[inline]
 pub(crate) fn find_line_end_or_nul(bytes: &[u8]) -> Option<usize> {
-    if bytes.len() >= LONG {
-        return memchr::memchr3(b'\n', b'\r', 0, bytes);
+    let (head, tail) = bytes.split_at(bytes.len().min(LONG));
+    match find::<true>(head) {
+        None if !tail.is_empty() => memchr::memchr3(b'\n', b'\r', 0, tail).map(|i| LONG + i),
+        found => found,
     }
-    find::<true>(bytes)
 }
 
 /// The offset of the first CR or LF (or NUL, with `NUL`) in `bytes`.
@@ -190,7 +192,7 @@ mod tests {
                 check_every_position(len, filler);
             }
         }
-        for len in [LONG - 1, LONG, LONG + 40] {
+        for len in [LONG - 1, LONG, LONG + 1, LONG + 40] {
             check_every_position(len, b'a');
         }
     }
