@@ -7,8 +7,6 @@
 mod scan;
 mod validate;
 
-use scan::{copy_short, SHORT};
-
 use core::time::Duration;
 
 use crate::time::duration_to_millis;
@@ -429,7 +427,7 @@ struct SliceSink<'b> {
 }
 
 impl Sink for SliceSink<'_> {
-    #[inline]
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         // `buf` is `Plan::len` bytes long and `write` puts exactly that many
         // (`Plan` is computed by the same rules), so the split is in bounds.
@@ -444,9 +442,41 @@ impl Sink for SliceSink<'_> {
     }
 }
 
+/// The longest `src` that [`copy_short`] copies.
+const SHORT: usize = 16;
+
+/// Copies `src` (at most [`SHORT`] bytes) to the front of `dst` (at least as
+/// long) with fixed-size moves (two overlapping ones), where a
+/// `copy_from_slice` of a variable length would call `memcpy`.
+#[inline(always)]
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if n >= 8 {
+        copy_pair::<8>(dst, src);
+    } else if n >= 4 {
+        copy_pair::<4>(dst, src);
+    } else if n > 0 {
+        // One to three bytes: first, middle, last (some the same).
+        dst[0] = src[0];
+        dst[n / 2] = src[n / 2];
+        dst[n - 1] = src[n - 1];
+    }
+}
+
+/// Copies `src` (`W..=2 * W` bytes long) to the front of `dst` (at least as
+/// long) as its first `W` and its last `W` bytes.
+#[inline(always)]
+fn copy_pair<const W: usize>(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if let (Some(head), Some(tail)) = (src.first_chunk::<W>(), src.last_chunk::<W>()) {
+        dst[..W].copy_from_slice(head);
+        dst[n - W..n].copy_from_slice(tail);
+    }
+}
+
 #[cfg(feature = "alloc")]
 impl Sink for alloc::vec::Vec<u8> {
-    #[inline]
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         self.extend_from_slice(bytes);
     }
@@ -457,7 +487,7 @@ struct BufSink<'b, B>(&'b mut B);
 
 #[cfg(feature = "bytes")]
 impl<B: bytes::BufMut> Sink for BufSink<'_, B> {
-    #[inline]
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         self.0.put_slice(bytes);
     }

@@ -2,9 +2,9 @@
 //!
 //! Event types, IDs and data are scanned on every frame, and most are short:
 //! a library search call costs more than the scan itself there. This scan tests
-//! 16-byte blocks (SSE2 on x86_64, a plain loop elsewhere), two per step, covers
-//! the last partial block by re-testing the final 16 bytes, and pads values
-//! shorter than a block with spaces. Past 256 bytes, `memchr` takes over.
+//! 16-byte blocks (SSE2 on x86_64, a plain loop elsewhere), two per step, and
+//! covers the last partial block by re-testing the final 16 bytes; a value
+//! shorter than a block is tested as two words held in registers. Past 256 bytes, `memchr` takes over.
 
 /// Bytes tested per step.
 const BLOCK: usize = 16;
@@ -38,9 +38,12 @@ pub(crate) fn find_line_end_or_nul(bytes: &[u8]) -> Option<usize> {
 fn find<const NUL: bool>(bytes: &[u8]) -> Option<usize> {
     let len = bytes.len();
     if len < BLOCK {
-        let mut block = [b' '; BLOCK];
-        copy_short(&mut block, bytes);
-        return first(mask::<NUL>(&block));
+        let (a, b) = short_words(bytes);
+        if !has_control(a) && !has_control(b) {
+            return None;
+        }
+        // A control byte: rare in field values, and every error lands here.
+        return bytes.iter().position(|&b| is_special::<NUL>(b));
     }
     let mut at = 0;
     let mut rest = bytes;
@@ -72,36 +75,55 @@ fn first(mask: u32) -> Option<usize> {
     (mask != 0).then(|| mask.trailing_zeros() as usize)
 }
 
-/// The longest `src` that [`copy_short`] copies.
-pub(crate) const SHORT: usize = BLOCK;
+/// A byte in every lane of a word.
+const ONES: u64 = u64::from_ne_bytes([1; 8]);
 
-/// Copies `src` (at most [`SHORT`] bytes) to the front of `dst` (at least as
-/// long) with fixed-size moves (two overlapping ones), where a
-/// `copy_from_slice` of a variable length would call `memcpy`.
+/// Eight spaces: padding that is never special.
+const SPACES: u64 = ONES * b' ' as u64;
+
+/// Whether a byte of `word` is below 14. CR, LF and NUL all are, and few other
+/// bytes (tab, VT, FF and the like), so a word without one holds none of them.
+/// Exact: a borrow only starts at a byte below 14, which is itself flagged.
 #[inline(always)]
-pub(crate) fn copy_short(dst: &mut [u8], src: &[u8]) {
-    let n = src.len();
-    if n >= 8 {
-        copy_pair::<8>(dst, src);
-    } else if n >= 4 {
-        copy_pair::<4>(dst, src);
-    } else if n > 0 {
+fn has_control(word: u64) -> bool {
+    word.wrapping_sub(ONES * 14) & !word & (ONES * 0x80) != 0
+}
+
+/// Two words that hold every byte of `bytes` (shorter than 16) between them,
+/// overlapping or padded with spaces, read without going through memory.
+#[inline(always)]
+fn short_words(bytes: &[u8]) -> (u64, u64) {
+    if let (Some(a), Some(b)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        return (u64::from_ne_bytes(*a), u64::from_ne_bytes(*b));
+    }
+    if let (Some(a), Some(b)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+        let (a, b) = (u32::from_ne_bytes(*a), u32::from_ne_bytes(*b));
+        return (u64::from(a) | u64::from(b) << 32, SPACES);
+    }
+    match *bytes {
+        [] => (SPACES, SPACES),
         // One to three bytes: first, middle, last (some the same).
-        dst[0] = src[0];
-        dst[n / 2] = src[n / 2];
-        dst[n - 1] = src[n - 1];
+        [first, ..] => {
+            let n = bytes.len();
+            let word = [
+                first,
+                bytes[n / 2],
+                bytes[n - 1],
+                b' ',
+                b' ',
+                b' ',
+                b' ',
+                b' ',
+            ];
+            (u64::from_ne_bytes(word), SPACES)
+        }
     }
 }
 
-/// Copies `src` (`W..=2 * W` bytes long) to the front of `dst` (at least as
-/// long) as its first `W` and its last `W` bytes.
+/// CR or LF (or NUL, with `NUL`).
 #[inline(always)]
-fn copy_pair<const W: usize>(dst: &mut [u8], src: &[u8]) {
-    let n = src.len();
-    if let (Some(head), Some(tail)) = (src.first_chunk::<W>(), src.last_chunk::<W>()) {
-        dst[..W].copy_from_slice(head);
-        dst[n - W..n].copy_from_slice(tail);
-    }
+fn is_special<const NUL: bool>(b: u8) -> bool {
+    b == b'\n' || b == b'\r' || (NUL && b == 0)
 }
 
 /// Bit `i` is set when `block[i]` is CR or LF (or NUL, with `NUL`).
@@ -143,8 +165,7 @@ fn mask<const NUL: bool>(block: &[u8; BLOCK]) -> u32 {
 #[inline(always)]
 fn portable_mask<const NUL: bool>(block: &[u8; BLOCK]) -> u32 {
     block.iter().enumerate().fold(0, |mask, (i, &b)| {
-        let hit = b == b'\n' || b == b'\r' || (NUL && b == 0);
-        mask | (u32::from(hit) << i)
+        mask | (u32::from(is_special::<NUL>(b)) << i)
     })
 }
 
@@ -212,16 +233,5 @@ mod tests {
         assert_eq!(portable_mask::<false>(&every), 0b0101_0101_0101_0101);
         assert_eq!(portable_mask::<true>(&every), 0b0111_0111_0111_0111);
         assert_eq!(mask::<true>(&every), 0b0111_0111_0111_0111);
-    }
-
-    #[test]
-    fn copies_every_short_length() {
-        for n in 0..=BLOCK {
-            let src: Vec<u8> = (1..=n as u8).collect();
-            let mut dst = [0u8; BLOCK];
-            copy_short(&mut dst, &src);
-            assert_eq!(&dst[..n], &src[..], "len {n}");
-            assert!(dst[n..].iter().all(|&b| b == 0), "len {n} wrote past");
-        }
     }
 }

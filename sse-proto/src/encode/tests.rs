@@ -10,7 +10,7 @@ use std::vec::Vec;
 
 use proptest::prelude::*;
 
-use super::{Encoder, EventFrame, Frame};
+use super::{copy_short, Encoder, EventFrame, Frame, SHORT};
 use crate::{Decoder, EncodeError, Field, Item};
 
 /// Encodes into a slice of exactly `encoded_len` bytes, checks a one-byte-shorter
@@ -102,6 +102,17 @@ refused_cases! {
 }
 
 #[cfg(feature = "alloc")]
+#[test]
+fn copies_every_short_length() {
+    for n in 0..=SHORT {
+        let src: Vec<u8> = (1..=n as u8).collect();
+        let mut dst = [0u8; SHORT];
+        copy_short(&mut dst, &src);
+        assert_eq!(&dst[..n], &src[..], "len {n}");
+        assert!(dst[n..].iter().all(|&b| b == 0), "len {n} wrote past");
+    }
+}
+
 #[test]
 fn vec_appends_and_keeps_prefix_on_error() {
     let encoder = Encoder::new();
