@@ -330,16 +330,16 @@ impl Encoder {
                 let mut len = 1; // the final empty line
                 if let Some(t) = e.event_type.filter(|t| !t.is_empty()) {
                     check_event_type(t)?;
-                    len += field_line_len(b"event:", t.len());
+                    len += field_line_len(b"event: ", t.len());
                 }
                 if let Some(id) = e.id {
                     check_id(id)?;
-                    len += field_line_len(b"id:", id.len());
+                    len += field_line_len(b"id: ", id.len());
                 }
                 if let Some(retry) = e.retry {
                     len += retry_line_len(retry);
                 }
-                let data = measure_lines(b"data:", e.data);
+                let data = measure_lines(b"data: ", e.data);
                 Plan {
                     len: len.saturating_add(data.len),
                     single: data.single,
@@ -360,19 +360,19 @@ impl Encoder {
         match *frame {
             Frame::Event(ref e) => {
                 if let Some(t) = e.event_type.filter(|t| !t.is_empty()) {
-                    write_field(out, b"event:", t);
+                    write_field(out, b"event: ", t.as_bytes());
                 }
                 if let Some(id) = e.id {
-                    write_field(out, b"id:", id);
+                    write_field(out, b"id: ", id.as_bytes());
                 }
                 if let Some(retry) = e.retry {
                     write_retry(out, retry);
                 }
                 if plan.single {
-                    write_field(out, b"data:", e.data);
+                    write_field(out, b"data: ", e.data.as_bytes());
                 } else {
                     for line in Lines::new(e.data) {
-                        write_field(out, b"data:", line);
+                        write_field(out, b"data: ", line);
                     }
                 }
             }
@@ -404,7 +404,7 @@ fn comment_plan(text: &str) -> Plan {
 fn retry_line_len(retry: Duration) -> usize {
     let mut digits = [0; 20];
     field_line_len(
-        b"retry:",
+        b"retry: ",
         decimal(duration_to_millis(retry), &mut digits).len(),
     )
 }
@@ -493,13 +493,15 @@ impl<B: bytes::BufMut> Sink for BufSink<'_, B> {
     }
 }
 
-/// `name: value\n`, or `name:\n` for an empty value (`name` includes the colon).
+/// `name: value\n`, or `name:\n` for an empty value (`name` includes the colon
+/// and the space).
 #[inline(always)]
-fn write_field<S: Sink>(out: &mut S, name: &[u8], value: &str) {
-    out.put(name);
-    if !value.is_empty() {
-        out.put(b" ");
-        out.put(value.as_bytes());
+fn write_field<S: Sink>(out: &mut S, name: &[u8], value: &[u8]) {
+    if value.is_empty() {
+        out.put(name.strip_suffix(b" ").unwrap_or(name));
+    } else {
+        out.put(name);
+        out.put(value);
     }
     out.put(b"\n");
 }
@@ -515,7 +517,7 @@ fn write_retry<S: Sink>(out: &mut S, retry: Duration) {
 #[inline(always)]
 fn write_comment<S: Sink>(out: &mut S, text: &str, single: bool) {
     if single {
-        write_comment_line(out, text);
+        write_comment_line(out, text.as_bytes());
     } else {
         for line in Lines::new(text) {
             write_comment_line(out, line);
@@ -524,9 +526,9 @@ fn write_comment<S: Sink>(out: &mut S, text: &str, single: bool) {
 }
 
 #[inline(always)]
-fn write_comment_line<S: Sink>(out: &mut S, line: &str) {
+fn write_comment_line<S: Sink>(out: &mut S, line: &[u8]) {
     out.put(b":");
-    out.put(line.as_bytes());
+    out.put(line);
     out.put(b"\n");
 }
 

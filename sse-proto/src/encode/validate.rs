@@ -41,16 +41,16 @@ fn invalid(field: Field, value: &str, offset: usize) -> EncodeError {
     }
 }
 
-/// The length of the line `name: value\n`, or `name:\n` when `value` is empty.
+/// The length of the line `name: value\n`, or `name:\n` when `value` is empty
+/// (`name` is given with its colon and space, `b"data: "`).
 ///
 /// The separating space is written whenever there is a value, so a value that
 /// starts with a space keeps it: the decoder strips exactly one.
 pub(crate) const fn field_line_len(name: &[u8], value: usize) -> usize {
-    // `name` already includes its colon.
     if value == 0 {
-        name.len() + 1
+        name.len()
     } else {
-        name.len() + 1 + value + 1
+        name.len() + value + 1
     }
 }
 
@@ -61,41 +61,40 @@ pub(crate) const fn field_line_len(name: &[u8], value: usize) -> usize {
 /// end turned into LF.
 #[derive(Debug, Clone)]
 pub(crate) struct Lines<'a> {
-    rest: &'a str,
+    rest: &'a [u8],
     done: bool,
 }
 
 impl<'a> Lines<'a> {
     pub(crate) fn new(value: &'a str) -> Self {
         Lines {
-            rest: value,
+            rest: value.as_bytes(),
             done: false,
         }
     }
 }
 
 impl<'a> Iterator for Lines<'a> {
-    type Item = &'a str;
+    /// The bytes of one line: whole characters, since CR and LF are ASCII.
+    type Item = &'a [u8];
 
-    fn next(&mut self) -> Option<&'a str> {
+    #[inline(always)]
+    fn next(&mut self) -> Option<&'a [u8]> {
         if self.done {
             return None;
         }
-        let bytes = self.rest.as_bytes();
+        let bytes = self.rest;
         match find_line_end(bytes) {
             None => {
                 self.done = true;
-                Some(self.rest)
+                Some(bytes)
             }
             Some(end) => {
-                let skip = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
-                    2
-                } else {
-                    1
+                let (line, ending) = bytes.split_at(end);
+                self.rest = match ending {
+                    [b'\r', b'\n', rest @ ..] | [_, rest @ ..] => rest,
+                    [] => ending,
                 };
-                // CR and LF are ASCII, so `end` and `end + skip` are char boundaries.
-                let line = &self.rest[..end];
-                self.rest = &self.rest[end + skip..];
                 Some(line)
             }
         }
@@ -151,7 +150,7 @@ mod tests {
         let mut out = [""; 6];
         let mut n = 0;
         for line in Lines::new(s) {
-            out[n] = line;
+            out[n] = core::str::from_utf8(line).unwrap();
             n += 1;
         }
         (out, n)
@@ -170,14 +169,14 @@ mod tests {
     #[test]
     fn measures_lines_with_separator_rule() {
         assert_eq!(
-            measure_lines(b"data:", ""),
+            measure_lines(b"data: ", ""),
             Measure {
                 len: 6,
                 single: true
             }
         );
         assert_eq!(
-            measure_lines(b"data:", "ab"),
+            measure_lines(b"data: ", "ab"),
             Measure {
                 len: 9,
                 single: true
@@ -185,7 +184,7 @@ mod tests {
         );
         // "data: a\n" + "data:\n"
         assert_eq!(
-            measure_lines(b"data:", "a\r\n"),
+            measure_lines(b"data: ", "a\r\n"),
             Measure {
                 len: 14,
                 single: false
