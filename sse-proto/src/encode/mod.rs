@@ -12,7 +12,7 @@ use core::time::Duration;
 use crate::time::duration_to_millis;
 use crate::EncodeError;
 use validate::{
-    check_event_type, check_id, decimal, field_line_len, has_line_end, measure_lines, Lines,
+    check_event_type, check_id, decimal, field_line_len, has_line_end, measure_lines, Breaks, Lines,
 };
 
 /// An event to encode: data plus the optional `event`, `id` and `retry` fields.
@@ -208,7 +208,7 @@ impl Encoder {
     /// [`EncodeError::InvalidField`] when the frame cannot be encoded; never
     /// `BufferTooSmall`.
     pub fn encoded_len<'a>(&self, frame: impl Into<Frame<'a>>) -> Result<usize, EncodeError> {
-        self.plan(&frame.into()).map(|plan| plan.len)
+        self.plan(&frame.into(), &mut None).map(|plan| plan.len)
     }
 
     /// Writes `frame` at the start of `out` and returns how many bytes it took.
@@ -234,11 +234,12 @@ impl Encoder {
     /// the writing inlined into one function, sharing registers instead of
     /// calls.
     fn frame_into(&self, frame: &Frame<'_>, out: &mut [u8]) -> Result<usize, EncodeError> {
-        let plan = self.plan(frame)?;
+        let mut breaks = None;
+        let plan = self.plan(frame, &mut breaks)?;
         let Some(dest) = out.get_mut(..plan.len) else {
             return Err(EncodeError::BufferTooSmall { required: plan.len });
         };
-        self.write(frame, plan, &mut SliceSink { buf: dest });
+        self.write(frame, plan, &breaks, &mut SliceSink { buf: dest });
         Ok(plan.len)
     }
 
@@ -274,18 +275,19 @@ impl Encoder {
         frame: &Frame<'_>,
         out: &mut alloc::vec::Vec<u8>,
     ) -> Result<usize, EncodeError> {
-        let plan = self.plan(frame)?;
+        let mut breaks = None;
+        let plan = self.plan(frame, &mut breaks)?;
         if plan.len <= SMALL_FRAME {
             // Zero-filling a short frame's room costs less than one capacity
             // check per piece, and the slice writer needs no checks of its own.
             let start = out.len();
             out.resize(start + plan.len, 0);
             if let Some(room) = out.get_mut(start..) {
-                self.write(frame, plan, &mut SliceSink { buf: room });
+                self.write(frame, plan, &breaks, &mut SliceSink { buf: room });
             }
         } else {
             out.reserve(plan.len);
-            self.write(frame, plan, out);
+            self.write(frame, plan, &breaks, out);
         }
         Ok(plan.len)
     }
@@ -314,17 +316,22 @@ impl Encoder {
         out: &mut B,
     ) -> Result<usize, EncodeError> {
         let frame = frame.into();
-        let plan = self.plan(&frame)?;
+        let mut breaks = None;
+        let plan = self.plan(&frame, &mut breaks)?;
         if out.remaining_mut() < plan.len {
             return Err(EncodeError::BufferTooSmall { required: plan.len });
         }
-        self.write(&frame, plan, &mut BufSink(out));
+        self.write(&frame, plan, &breaks, &mut BufSink(out));
         Ok(plan.len)
     }
 
     /// Checks `frame` and measures it.
     #[inline(always)]
-    fn plan(&self, frame: &Frame<'_>) -> Result<Plan, EncodeError> {
+    ///
+    /// `breaks` is where the line breaks of multi-line data are recorded for
+    /// [`Encoder::write`]: passed in empty, so that only multi-line data pays
+    /// for filling it.
+    fn plan(&self, frame: &Frame<'_>, breaks: &mut Option<Breaks>) -> Result<Plan, EncodeError> {
         Ok(match *frame {
             Frame::Event(ref e) => {
                 let mut len = 1; // the final empty line
@@ -339,7 +346,7 @@ impl Encoder {
                 if let Some(retry) = e.retry {
                     len += retry_line_len(retry);
                 }
-                let data = measure_lines(b"data: ", e.data);
+                let data = measure_lines(b"data: ", e.data, breaks);
                 Plan {
                     len: len.saturating_add(data.len),
                     single: data.single,
@@ -354,9 +361,10 @@ impl Encoder {
         })
     }
 
-    /// Writes a checked `frame`; `plan` is what [`Encoder::plan`] returned for it.
+    /// Writes a checked `frame`; `plan` and `breaks` are what [`Encoder::plan`]
+    /// gave for it.
     #[inline(always)]
-    fn write<S: Sink>(&self, frame: &Frame<'_>, plan: Plan, out: &mut S) {
+    fn write<S: Sink>(&self, frame: &Frame<'_>, plan: Plan, breaks: &Option<Breaks>, out: &mut S) {
         match *frame {
             Frame::Event(ref e) => {
                 if let Some(t) = e.event_type.filter(|t| !t.is_empty()) {
@@ -371,9 +379,10 @@ impl Encoder {
                 if plan.single {
                     write_field(out, b"data: ", e.data.as_bytes());
                 } else {
-                    for line in Lines::new(e.data) {
+                    let breaks = breaks.as_ref().unwrap_or(&Breaks::UNKNOWN);
+                    breaks.for_each_line(e.data.as_bytes(), |line| {
                         write_field(out, b"data: ", line);
-                    }
+                    });
                 }
             }
             Frame::Comment(text) => write_comment(out, text, plan.single),
@@ -413,7 +422,7 @@ fn retry_line_len(retry: Duration) -> usize {
 /// room and writes it as a slice; longer frames are appended piece by piece,
 /// so that their bytes are written once.
 #[cfg(feature = "alloc")]
-const SMALL_FRAME: usize = 1024;
+const SMALL_FRAME: usize = 4096;
 
 /// Where encoded bytes go. Every implementation has room for the whole frame
 /// (checked or reserved before writing starts).

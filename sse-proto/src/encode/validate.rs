@@ -67,8 +67,14 @@ pub(crate) struct Lines<'a> {
 
 impl<'a> Lines<'a> {
     pub(crate) fn new(value: &'a str) -> Self {
+        Lines::over(value.as_bytes())
+    }
+
+    /// The lines of the bytes of a value (or of a tail of one, cut after a
+    /// line end).
+    pub(crate) fn over(value: &'a [u8]) -> Self {
         Lines {
-            rest: value.as_bytes(),
+            rest: value,
             done: false,
         }
     }
@@ -110,20 +116,97 @@ pub(crate) struct Measure {
     pub(crate) single: bool,
 }
 
-/// Measures `value` written as one `name` line per line of it.
+/// How many line breaks measuring records for writing.
+const RECORDED: usize = 32;
+
+/// The line breaks of a value found while measuring it, so that writing its
+/// lines does not search for them again: the first [`RECORDED`] of them (none
+/// for values past `u32::MAX` bytes), as offsets into the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Breaks {
+    /// `(end, next)` for each recorded break: where a line ends and where the
+    /// next one starts (after its CR, LF or CRLF).
+    spans: [(u32, u32); RECORDED],
+    count: usize,
+    /// Every break of the value is recorded: what follows the last is the
+    /// last line.
+    complete: bool,
+}
+
+impl Breaks {
+    /// No break recorded: writing finds them all.
+    pub(crate) const UNKNOWN: Breaks = Breaks {
+        spans: [(0, 0); RECORDED],
+        count: 0,
+        complete: false,
+    };
+
+    /// Calls `line` with each line of `value`, the value these breaks were
+    /// recorded for.
+    #[inline(always)]
+    pub(crate) fn for_each_line<'a>(&self, value: &'a [u8], mut line: impl FnMut(&'a [u8])) {
+        let mut start = 0;
+        for &(end, next) in self.spans.iter().take(self.count) {
+            // Recorded by measuring `value`: `start <= end < next <= len`.
+            line(&value[start..end as usize]);
+            start = next as usize;
+        }
+        let rest = &value[start..];
+        if self.complete {
+            line(rest);
+        } else {
+            Lines::over(rest).for_each(line);
+        }
+    }
+}
+
+/// Measures `value` written as one `name` line per line of it, recording its
+/// line breaks in `recorded` when it has some.
 #[inline(always)]
-pub(crate) fn measure_lines(name: &[u8], value: &str) -> Measure {
+pub(crate) fn measure_lines(name: &[u8], value: &str, recorded: &mut Option<Breaks>) -> Measure {
     let bytes = value.as_bytes();
-    if !has_line_end(bytes) {
-        return Measure {
+    match find_line_end(bytes) {
+        None => Measure {
             len: field_line_len(name, bytes.len()),
             single: true,
-        };
+        },
+        Some(first) => measure_breaks(name, bytes, first, recorded.insert(Breaks::UNKNOWN)),
     }
-    let len = Lines::new(value)
-        .map(|line| field_line_len(name, line.len()))
-        .fold(0usize, usize::saturating_add);
-    Measure { len, single: false }
+}
+
+/// [`measure_lines`] for a value with a line break at `first`, out of line so
+/// that the one-line case stays small.
+#[inline(never)]
+fn measure_breaks(name: &[u8], bytes: &[u8], first: usize, breaks: &mut Breaks) -> Measure {
+    let record = u32::try_from(bytes.len()).is_ok();
+    let mut len = 0usize;
+    let mut start = 0;
+    let mut found = Some(first);
+    while let Some(end) = found {
+        let next = match bytes.get(end..) {
+            Some([b'\r', b'\n', ..]) => end + 2,
+            _ => end + 1,
+        };
+        len = len.saturating_add(field_line_len(name, end - start));
+        if record {
+            if let Some(span) = breaks.spans.get_mut(breaks.count) {
+                // `record`: both offsets fit in a `u32`.
+                *span = (end as u32, next as u32);
+                breaks.count += 1;
+            }
+        }
+        start = next;
+        found = bytes
+            .get(start..)
+            .and_then(find_line_end)
+            .map(|i| start + i);
+    }
+    breaks.complete = record && breaks.count < RECORDED;
+    let last = field_line_len(name, bytes.len() - start);
+    Measure {
+        len: len.saturating_add(last),
+        single: false,
+    }
 }
 
 /// Writes the decimal digits of `n` into the end of `buf` and returns them.
@@ -144,6 +227,9 @@ pub(crate) fn decimal(n: u64, buf: &mut [u8; 20]) -> &[u8] {
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
+    use std::vec::Vec;
+
     use super::*;
 
     fn lines(s: &str) -> ([&str; 6], usize) {
@@ -168,28 +254,46 @@ mod tests {
 
     #[test]
     fn measures_lines_with_separator_rule() {
-        assert_eq!(
-            measure_lines(b"data: ", ""),
-            Measure {
-                len: 6,
-                single: true
-            }
-        );
-        assert_eq!(
-            measure_lines(b"data: ", "ab"),
-            Measure {
-                len: 9,
-                single: true
-            }
-        );
+        let measure = |s| {
+            let m = measure_lines(b"data: ", s, &mut None);
+            (m.len, m.single)
+        };
+        assert_eq!(measure(""), (6, true));
+        assert_eq!(measure("ab"), (9, true));
         // "data: a\n" + "data:\n"
-        assert_eq!(
-            measure_lines(b"data: ", "a\r\n"),
-            Measure {
-                len: 14,
-                single: false
+        assert_eq!(measure("a\r\n"), (14, false));
+    }
+
+    /// Values with 0 to 70 line breaks of every kind (more than are recorded),
+    /// as one string and past `RECORDED`: writing from the recorded breaks,
+    /// and from none, gives the lines `Lines` finds, measured the same.
+    #[test]
+    fn recorded_breaks_give_the_same_lines() {
+        let ends = ["\n", "\r", "\r\n", "\n\n", "\r\r\n"];
+        for breaks in 0..70 {
+            let mut value = std::string::String::from("x");
+            for i in 0..breaks {
+                value.push_str(ends[i % ends.len()]);
+                value.push_str(["", "ab", "é"][i % 3]);
             }
-        );
+            let expected: Vec<&[u8]> = Lines::new(&value).collect();
+            let mut recorded = None;
+            let measure = measure_lines(b"data: ", &value, &mut recorded);
+            let len = expected
+                .iter()
+                .map(|l| field_line_len(b"data: ", l.len()))
+                .sum::<usize>();
+            assert_eq!(measure.len, len, "{breaks} breaks");
+            assert_eq!(
+                (measure.single, recorded.is_some()),
+                (breaks == 0, breaks > 0)
+            );
+            for recorded in [recorded.unwrap_or(Breaks::UNKNOWN), Breaks::UNKNOWN] {
+                let mut got = Vec::new();
+                recorded.for_each_line(value.as_bytes(), |line| got.push(line));
+                assert_eq!(got, expected, "{breaks} breaks");
+            }
+        }
     }
 
     #[test]
