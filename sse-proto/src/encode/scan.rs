@@ -69,6 +69,48 @@ fn find<const NUL: bool>(bytes: &[u8]) -> Option<usize> {
     first(mask::<NUL>(last)).map(|i| len - BLOCK + i)
 }
 
+/// Calls `hit` with the offset of every CR and LF in `bytes`, in order: one
+/// pass for a value with many line ends, where a search per line end would
+/// start over each time.
+#[inline(always)]
+pub(crate) fn each_line_end_byte(bytes: &[u8], mut hit: impl FnMut(usize)) {
+    let mut each_bit = |at: usize, mut mask: u32| {
+        while mask != 0 {
+            hit(at + mask.trailing_zeros() as usize);
+            mask &= mask - 1;
+        }
+    };
+    let mut at = 0;
+    let mut rest = bytes;
+    while let Some(pair) = rest.first_chunk::<{ 2 * BLOCK }>() {
+        let (lo, hi) = pair.split_at(BLOCK);
+        if let (Some(lo), Some(hi)) = (lo.first_chunk::<BLOCK>(), hi.first_chunk::<BLOCK>()) {
+            each_bit(at, mask::<false>(lo) | mask::<false>(hi) << BLOCK);
+        }
+        at += 2 * BLOCK;
+        rest = &rest[2 * BLOCK..];
+    }
+    if let Some(block) = rest.first_chunk::<BLOCK>() {
+        each_bit(at, mask::<false>(block));
+        at += BLOCK;
+        rest = &rest[BLOCK..];
+    }
+    if rest.is_empty() {
+        return;
+    }
+    match bytes.last_chunk::<BLOCK>() {
+        // The final 16 bytes, less those already seen.
+        Some(last) => each_bit(at, mask::<false>(last) >> (BLOCK - rest.len())),
+        None => {
+            for (i, &b) in rest.iter().enumerate() {
+                if is_special::<false>(b) {
+                    each_bit(at + i, 1);
+                }
+            }
+        }
+    }
+}
+
 /// The index of the lowest set bit of `mask`.
 #[inline(always)]
 fn first(mask: u32) -> Option<usize> {
@@ -188,6 +230,7 @@ mod tests {
         let clean: Vec<u8> = (0..len).map(|_| filler).collect();
         assert_eq!(find_line_end(&clean), None, "len {len} filler {filler}");
         assert_eq!(find_line_end_or_nul(&clean), None);
+        each_line_end_byte(&clean, |i| panic!("clean: hit at {i}"));
         for at in 0..len {
             for special in [b'\n', b'\r', 0] {
                 let mut bytes = clean.clone();
@@ -196,6 +239,12 @@ mod tests {
                     *later = b'\n';
                 }
                 let ctx = (len, at, special, filler);
+                let mut all = Vec::new();
+                each_line_end_byte(&bytes, |i| all.push(i));
+                let expected: Vec<usize> = (0..len)
+                    .filter(|&i| is_special::<false>(bytes[i]))
+                    .collect();
+                assert_eq!(all, expected, "{ctx:?}");
                 assert_eq!(find_line_end(&bytes), naive(&bytes, false), "{ctx:?}");
                 assert_eq!(find_line_end_or_nul(&bytes), naive(&bytes, true), "{ctx:?}");
             }

@@ -2,7 +2,7 @@
 //! may not hold, how a multi-line value splits into lines, and how long a
 //! `name: value` line is once written.
 
-use super::scan::{find_line_end, find_line_end_or_nul};
+use super::scan::{each_line_end_byte, find_line_end, find_line_end_or_nul};
 use crate::{EncodeError, Field};
 
 /// Refuses an `event` value holding CR or LF (either would end the line early and
@@ -181,8 +181,14 @@ fn measure_breaks(name: &[u8], bytes: &[u8], first: usize, breaks: &mut Breaks) 
     let record = u32::try_from(bytes.len()).is_ok();
     let mut len = 0usize;
     let mut start = 0;
-    let mut found = Some(first);
-    while let Some(end) = found {
+    // The line ends before `first` were searched already: there are none.
+    let (_, tail) = bytes.split_at(first);
+    each_line_end_byte(tail, |i| {
+        let end = first + i;
+        if end < start {
+            // The LF of a CRLF, already taken with its CR.
+            return;
+        }
         let next = match bytes.get(end..) {
             Some([b'\r', b'\n', ..]) => end + 2,
             _ => end + 1,
@@ -196,11 +202,7 @@ fn measure_breaks(name: &[u8], bytes: &[u8], first: usize, breaks: &mut Breaks) 
             }
         }
         start = next;
-        found = bytes
-            .get(start..)
-            .and_then(find_line_end)
-            .map(|i| start + i);
-    }
+    });
     breaks.complete = record && breaks.count < RECORDED;
     let last = field_line_len(name, bytes.len() - start);
     Measure {
