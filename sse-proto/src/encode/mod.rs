@@ -7,6 +7,7 @@
 mod scan;
 mod validate;
 
+use core::mem::MaybeUninit;
 use core::time::Duration;
 
 use crate::time::duration_to_millis;
@@ -277,17 +278,20 @@ impl Encoder {
     ) -> Result<usize, EncodeError> {
         let mut breaks = None;
         let plan = self.plan(frame, &mut breaks)?;
-        if plan.len <= SMALL_FRAME {
-            // Zero-filling a short frame's room costs less than one capacity
-            // check per piece, and the slice writer needs no checks of its own.
-            let start = out.len();
-            out.resize(start + plan.len, 0);
-            if let Some(room) = out.get_mut(start..) {
-                self.write(frame, plan, &breaks, &mut SliceSink { buf: room });
+        out.reserve(plan.len);
+        let start = out.len();
+        if let Some(room) = out.spare_capacity_mut().get_mut(..plan.len) {
+            let mut sink = SliceSink { buf: room };
+            self.write(frame, plan, &breaks, &mut sink);
+            debug_assert!(sink.buf.is_empty(), "the plan measured the frame");
+            if sink.buf.is_empty() {
+                // SAFETY: `room` was the first `plan.len` bytes of the spare
+                // capacity. Each `put` initialised the front of what was left
+                // of it and then dropped those bytes from `sink.buf`, which is
+                // now empty: all `plan.len` bytes after `start` are
+                // initialised, and within the capacity.
+                unsafe { out.set_len(start + plan.len) };
             }
-        } else {
-            out.reserve(plan.len);
-            self.write(frame, plan, &breaks, out);
         }
         Ok(plan.len)
     }
@@ -418,24 +422,55 @@ fn retry_line_len(retry: Duration) -> usize {
     )
 }
 
-/// Up to this many bytes, [`Encoder::encode_to_vec`] zero-fills the frame's
-/// room and writes it as a slice; longer frames are appended piece by piece,
-/// so that their bytes are written once.
-#[cfg(feature = "alloc")]
-const SMALL_FRAME: usize = 4096;
-
 /// Where encoded bytes go. Every implementation has room for the whole frame
 /// (checked or reserved before writing starts).
 trait Sink {
     fn put(&mut self, bytes: &[u8]);
 }
 
-/// The front of a slice exactly as long as the frame.
-struct SliceSink<'b> {
-    buf: &'b mut [u8],
+/// A byte of output memory: initialised (a caller's slice), or a `Vec`'s
+/// spare capacity.
+trait OutByte: Copy {
+    fn from_byte(byte: u8) -> Self;
+
+    /// Copies `src` into `dst`, which is as long, with `memcpy`.
+    fn copy(dst: &mut [Self], src: &[u8]);
 }
 
-impl Sink for SliceSink<'_> {
+impl OutByte for u8 {
+    #[inline(always)]
+    fn from_byte(byte: u8) -> Self {
+        byte
+    }
+
+    #[inline(always)]
+    fn copy(dst: &mut [u8], src: &[u8]) {
+        dst.copy_from_slice(src);
+    }
+}
+
+impl OutByte for MaybeUninit<u8> {
+    #[inline(always)]
+    fn from_byte(byte: u8) -> Self {
+        MaybeUninit::new(byte)
+    }
+
+    #[inline(always)]
+    fn copy(dst: &mut [Self], src: &[u8]) {
+        let n = dst.len().min(src.len());
+        // SAFETY: both pointers are valid for `n` bytes (`n` is at most the
+        // length of either slice), `MaybeUninit<u8>` has the layout of `u8`,
+        // and a shared and a mutable borrow never overlap.
+        unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), dst.as_mut_ptr().cast::<u8>(), n) };
+    }
+}
+
+/// The front of a slice exactly as long as the frame.
+struct SliceSink<'b, T> {
+    buf: &'b mut [T],
+}
+
+impl<T: OutByte> Sink for SliceSink<'_, T> {
     #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         // `buf` is `Plan::len` bytes long and `write` puts exactly that many
@@ -445,7 +480,7 @@ impl Sink for SliceSink<'_> {
             // Event types, IDs and short data: fixed-size moves, no call.
             copy_short(head, bytes);
         } else {
-            head.copy_from_slice(bytes);
+            T::copy(head, bytes);
         }
         self.buf = tail;
     }
@@ -455,39 +490,31 @@ impl Sink for SliceSink<'_> {
 const SHORT: usize = 16;
 
 /// Copies `src` (at most [`SHORT`] bytes) to the front of `dst` (at least as
-/// long) with fixed-size moves (two overlapping ones), where a
-/// `copy_from_slice` of a variable length would call `memcpy`.
+/// long) with fixed-size moves (two overlapping ones), where a copy of a
+/// variable length would call `memcpy`.
 #[inline(always)]
-fn copy_short(dst: &mut [u8], src: &[u8]) {
+fn copy_short<T: OutByte>(dst: &mut [T], src: &[u8]) {
     let n = src.len();
     if n >= 8 {
-        copy_pair::<8>(dst, src);
+        copy_pair::<T, 8>(dst, src);
     } else if n >= 4 {
-        copy_pair::<4>(dst, src);
+        copy_pair::<T, 4>(dst, src);
     } else if n > 0 {
         // One to three bytes: first, middle, last (some the same).
-        dst[0] = src[0];
-        dst[n / 2] = src[n / 2];
-        dst[n - 1] = src[n - 1];
+        dst[0] = T::from_byte(src[0]);
+        dst[n / 2] = T::from_byte(src[n / 2]);
+        dst[n - 1] = T::from_byte(src[n - 1]);
     }
 }
 
 /// Copies `src` (`W..=2 * W` bytes long) to the front of `dst` (at least as
 /// long) as its first `W` and its last `W` bytes.
 #[inline(always)]
-fn copy_pair<const W: usize>(dst: &mut [u8], src: &[u8]) {
+fn copy_pair<T: OutByte, const W: usize>(dst: &mut [T], src: &[u8]) {
     let n = src.len();
     if let (Some(head), Some(tail)) = (src.first_chunk::<W>(), src.last_chunk::<W>()) {
-        dst[..W].copy_from_slice(head);
-        dst[n - W..n].copy_from_slice(tail);
-    }
-}
-
-#[cfg(feature = "alloc")]
-impl Sink for alloc::vec::Vec<u8> {
-    #[inline(always)]
-    fn put(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
+        dst[..W].copy_from_slice(&head.map(T::from_byte));
+        dst[n - W..n].copy_from_slice(&tail.map(T::from_byte));
     }
 }
 
