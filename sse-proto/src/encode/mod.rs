@@ -231,10 +231,21 @@ impl Encoder {
         self.frame_into(&frame.into(), out)
     }
 
-    /// [`Encoder::encode_into`] for one frame: the checks, the measuring and
+    /// [`Encoder::encode_into`] for one frame. A one-line comment, the
+    /// cheapest frame, takes a small function of its own.
+    #[inline]
+    fn frame_into(&self, frame: &Frame<'_>, out: &mut [u8]) -> Result<usize, EncodeError> {
+        match self.one_line_comment(frame) {
+            Some(text) => comment_into(text, out),
+            None => self.unit_into(frame, out),
+        }
+    }
+
+    /// [`Encoder::frame_into`] for any frame: the checks, the measuring and
     /// the writing inlined into one function, sharing registers instead of
     /// calls.
-    fn frame_into(&self, frame: &Frame<'_>, out: &mut [u8]) -> Result<usize, EncodeError> {
+    #[inline(never)]
+    fn unit_into(&self, frame: &Frame<'_>, out: &mut [u8]) -> Result<usize, EncodeError> {
         let mut breaks = None;
         let plan = self.plan(frame, &mut breaks)?;
         let Some(dest) = out.get_mut(..plan.len) else {
@@ -242,6 +253,17 @@ impl Encoder {
         };
         self.write(frame, plan, &breaks, &mut SliceSink { buf: dest });
         Ok(plan.len)
+    }
+
+    /// The text of `frame` when it is a comment (or keepalive) of one line.
+    #[inline(always)]
+    fn one_line_comment<'a>(&self, frame: &Frame<'a>) -> Option<&'a [u8]> {
+        let text = match *frame {
+            Frame::Comment(text) => text,
+            Frame::Keepalive => self.keepalive,
+            Frame::Event(_) | Frame::Retry(_) => return None,
+        };
+        (!has_line_end(text.as_bytes())).then_some(text.as_bytes())
     }
 
     /// Appends `frame` to `out` (reserving its exact length once) and returns how
@@ -268,31 +290,33 @@ impl Encoder {
         self.frame_to_vec(&frame.into(), out)
     }
 
-    /// [`Encoder::encode_to_vec`] for one frame, in one function like
+    /// [`Encoder::encode_to_vec`] for one frame, split like
     /// [`Encoder::frame_into`].
     #[cfg(feature = "alloc")]
+    #[inline]
     fn frame_to_vec(
+        &self,
+        frame: &Frame<'_>,
+        out: &mut alloc::vec::Vec<u8>,
+    ) -> Result<usize, EncodeError> {
+        match self.one_line_comment(frame) {
+            Some(text) => Ok(comment_to_vec(text, out)),
+            None => self.unit_to_vec(frame, out),
+        }
+    }
+
+    /// [`Encoder::frame_to_vec`] for any frame, in one function like
+    /// [`Encoder::unit_into`].
+    #[cfg(feature = "alloc")]
+    #[inline(never)]
+    fn unit_to_vec(
         &self,
         frame: &Frame<'_>,
         out: &mut alloc::vec::Vec<u8>,
     ) -> Result<usize, EncodeError> {
         let mut breaks = None;
         let plan = self.plan(frame, &mut breaks)?;
-        out.reserve(plan.len);
-        let start = out.len();
-        if let Some(room) = out.spare_capacity_mut().get_mut(..plan.len) {
-            let mut sink = SliceSink { buf: room };
-            self.write(frame, plan, &breaks, &mut sink);
-            debug_assert!(sink.buf.is_empty(), "the plan measured the frame");
-            if sink.buf.is_empty() {
-                // SAFETY: `room` was the first `plan.len` bytes of the spare
-                // capacity. Each `put` initialised the front of what was left
-                // of it and then dropped those bytes from `sink.buf`, which is
-                // now empty: all `plan.len` bytes after `start` are
-                // initialised, and within the capacity.
-                unsafe { out.set_len(start + plan.len) };
-            }
-        }
+        append(out, plan.len, |sink| self.write(frame, plan, &breaks, sink));
         Ok(plan.len)
     }
 
@@ -394,6 +418,67 @@ impl Encoder {
             Frame::Retry(retry) => write_retry(out, retry),
         }
         out.put(b"\n");
+    }
+}
+
+/// The length of a one-line comment unit: `:`, the text, two LFs.
+#[inline(always)]
+const fn comment_unit_len(text: &[u8]) -> usize {
+    // A slice is at most `isize::MAX` bytes long: no overflow.
+    text.len() + 3
+}
+
+/// Writes a one-line comment unit (`text` has no line end).
+#[inline(always)]
+fn write_comment_unit<S: Sink>(out: &mut S, text: &[u8]) {
+    out.put(b":");
+    out.put(text);
+    out.put(b"\n\n");
+}
+
+/// [`Encoder::encode_into`] for a one-line comment.
+#[inline(never)]
+fn comment_into(text: &[u8], out: &mut [u8]) -> Result<usize, EncodeError> {
+    let len = comment_unit_len(text);
+    let Some(dest) = out.get_mut(..len) else {
+        return Err(EncodeError::BufferTooSmall { required: len });
+    };
+    write_comment_unit(&mut SliceSink { buf: dest }, text);
+    Ok(len)
+}
+
+/// [`Encoder::encode_to_vec`] for a one-line comment.
+#[cfg(feature = "alloc")]
+#[inline(never)]
+fn comment_to_vec(text: &[u8], out: &mut alloc::vec::Vec<u8>) -> usize {
+    let len = comment_unit_len(text);
+    append(out, len, |sink| write_comment_unit(sink, text));
+    len
+}
+
+/// Appends `len` bytes to `out`, written by `write` into its spare capacity
+/// (reserved once), with no zero fill and no capacity check per piece.
+#[cfg(feature = "alloc")]
+#[inline(always)]
+fn append(
+    out: &mut alloc::vec::Vec<u8>,
+    len: usize,
+    write: impl FnOnce(&mut SliceSink<'_, MaybeUninit<u8>>),
+) {
+    out.reserve(len);
+    let start = out.len();
+    if let Some(room) = out.spare_capacity_mut().get_mut(..len) {
+        let mut sink = SliceSink { buf: room };
+        write(&mut sink);
+        debug_assert!(sink.buf.is_empty(), "the frame was measured");
+        if sink.buf.is_empty() {
+            // SAFETY: `room` was the first `len` bytes of the spare capacity.
+            // Each `put` initialised the front of what was left of it and
+            // then dropped those bytes from `sink.buf`, which is now empty:
+            // all `len` bytes after `start` are initialised, and within the
+            // capacity.
+            unsafe { out.set_len(start + len) };
+        }
     }
 }
 
