@@ -405,7 +405,9 @@ impl Encoder {
                     write_retry(out, retry);
                 }
                 if plan.single {
-                    write_field(out, b"data: ", e.data.as_bytes());
+                    // The data line and the empty line that ends the event.
+                    write_field_end(out, b"data: ", e.data.as_bytes(), b"\n\n");
+                    return;
                 } else {
                     let breaks = breaks.as_ref().unwrap_or(&Breaks::UNKNOWN);
                     breaks.for_each_line(e.data.as_bytes(), |line| {
@@ -572,7 +574,7 @@ impl<T: OutByte> Sink for SliceSink<'_, T> {
 }
 
 /// The longest `src` that [`copy_short`] copies.
-const SHORT: usize = 16;
+const SHORT: usize = 32;
 
 /// Copies `src` (at most [`SHORT`] bytes) to the front of `dst` (at least as
 /// long) with fixed-size moves (two overlapping ones), where a copy of a
@@ -580,7 +582,9 @@ const SHORT: usize = 16;
 #[inline(always)]
 fn copy_short<T: OutByte>(dst: &mut [T], src: &[u8]) {
     let n = src.len();
-    if n >= 8 {
+    if n >= 16 {
+        copy_pair::<T, 16>(dst, src);
+    } else if n >= 8 {
         copy_pair::<T, 8>(dst, src);
     } else if n >= 4 {
         copy_pair::<T, 4>(dst, src);
@@ -618,13 +622,20 @@ impl<B: bytes::BufMut> Sink for BufSink<'_, B> {
 /// and the space).
 #[inline(always)]
 fn write_field<S: Sink>(out: &mut S, name: &[u8], value: &[u8]) {
+    write_field_end(out, name, value, b"\n");
+}
+
+/// [`write_field`] with `end` (`b"\n"`, or `b"\n\n"` for the last line of a
+/// unit) as the line end.
+#[inline(always)]
+fn write_field_end<S: Sink>(out: &mut S, name: &[u8], value: &[u8], end: &[u8]) {
     if value.is_empty() {
         out.put(name.strip_suffix(b" ").unwrap_or(name));
     } else {
         out.put(name);
         out.put(value);
     }
-    out.put(b"\n");
+    out.put(end);
 }
 
 #[inline(always)]

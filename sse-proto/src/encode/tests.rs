@@ -105,7 +105,7 @@ refused_cases! {
 fn copies_every_short_length() {
     for n in 0..=SHORT {
         let src: Vec<u8> = (1..=n as u8).collect();
-        let mut dst = [0u8; SHORT];
+        let mut dst = [0u8; SHORT + 1];
         copy_short(&mut dst, &src);
         assert_eq!(&dst[..n], &src[..], "len {n}");
         assert!(dst[n..].iter().all(|&b| b == 0), "len {n} wrote past");
