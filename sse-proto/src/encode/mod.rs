@@ -231,14 +231,18 @@ impl Encoder {
         self.frame_into(&frame.into(), out)
     }
 
-    /// [`Encoder::encode_into`] for one frame. A one-line comment, the
-    /// cheapest frame, takes a small function of its own.
+    /// [`Encoder::encode_into`] for one frame. The common frames, an event
+    /// whose data is one line and a one-line comment, take small functions of
+    /// their own; the rest [`Encoder::unit_into`].
     #[inline]
     fn frame_into(&self, frame: &Frame<'_>, out: &mut [u8]) -> Result<usize, EncodeError> {
-        match self.one_line_comment(frame) {
-            Some(text) => comment_into(text, out),
-            None => self.unit_into(frame, out),
-        }
+        let done = match *frame {
+            Frame::Event(ref e) => one_line_event_into(e, out),
+            _ => self
+                .one_line_comment(frame)
+                .map(|text| comment_into(text, out)),
+        };
+        done.unwrap_or_else(|| self.unit_into(frame, out))
     }
 
     /// [`Encoder::frame_into`] for any frame: the checks, the measuring and
@@ -299,10 +303,13 @@ impl Encoder {
         frame: &Frame<'_>,
         out: &mut alloc::vec::Vec<u8>,
     ) -> Result<usize, EncodeError> {
-        match self.one_line_comment(frame) {
-            Some(text) => Ok(comment_to_vec(text, out)),
-            None => self.unit_to_vec(frame, out),
-        }
+        let done = match *frame {
+            Frame::Event(ref e) => one_line_event_to_vec(e, out),
+            _ => self
+                .one_line_comment(frame)
+                .map(|text| Ok(comment_to_vec(text, out))),
+        };
+        done.unwrap_or_else(|| self.unit_to_vec(frame, out))
     }
 
     /// [`Encoder::frame_to_vec`] for any frame, in one function like
@@ -362,18 +369,8 @@ impl Encoder {
     fn plan(&self, frame: &Frame<'_>, breaks: &mut Option<Breaks>) -> Result<Plan, EncodeError> {
         Ok(match *frame {
             Frame::Event(ref e) => {
-                let mut len = 1; // the final empty line
-                if let Some(t) = e.event_type.filter(|t| !t.is_empty()) {
-                    check_event_type(t)?;
-                    len += field_line_len(b"event: ", t.len());
-                }
-                if let Some(id) = e.id {
-                    check_id(id)?;
-                    len += field_line_len(b"id: ", id.len());
-                }
-                if let Some(retry) = e.retry {
-                    len += retry_line_len(retry);
-                }
+                // The head lines and the final empty line.
+                let len = event_head_len(e)? + 1;
                 let data = measure_lines(b"data: ", e.data, breaks);
                 Plan {
                     len: len.saturating_add(data.len),
@@ -395,20 +392,11 @@ impl Encoder {
     fn write<S: Sink>(&self, frame: &Frame<'_>, plan: Plan, breaks: &Option<Breaks>, out: &mut S) {
         match *frame {
             Frame::Event(ref e) => {
-                if let Some(t) = e.event_type.filter(|t| !t.is_empty()) {
-                    write_field(out, b"event: ", t.as_bytes());
-                }
-                if let Some(id) = e.id {
-                    write_field(out, b"id: ", id.as_bytes());
-                }
-                if let Some(retry) = e.retry {
-                    write_retry(out, retry);
-                }
                 if plan.single {
-                    // The data line and the empty line that ends the event.
-                    write_field_end(out, b"data: ", e.data.as_bytes(), b"\n\n");
+                    write_one_line_event(out, e);
                     return;
                 } else {
+                    write_event_head(out, e);
                     let breaks = breaks.as_ref().unwrap_or(&Breaks::UNKNOWN);
                     breaks.for_each_line(e.data.as_bytes(), |line| {
                         write_field(out, b"data: ", line);
@@ -421,6 +409,92 @@ impl Encoder {
         }
         out.put(b"\n");
     }
+}
+
+/// Checks the `event` and `id` fields of `e` and measures the lines before
+/// its data: `event`, `id`, `retry`.
+#[inline(always)]
+fn event_head_len(e: &EventFrame<'_>) -> Result<usize, EncodeError> {
+    let mut len = 0;
+    if let Some(t) = e.event_type.filter(|t| !t.is_empty()) {
+        check_event_type(t)?;
+        len += field_line_len(b"event: ", t.len());
+    }
+    if let Some(id) = e.id {
+        check_id(id)?;
+        len += field_line_len(b"id: ", id.len());
+    }
+    if let Some(retry) = e.retry {
+        len += retry_line_len(retry);
+    }
+    Ok(len)
+}
+
+/// Writes the lines of a checked `e` before its data.
+#[inline(always)]
+fn write_event_head<S: Sink>(out: &mut S, e: &EventFrame<'_>) {
+    if let Some(t) = e.event_type.filter(|t| !t.is_empty()) {
+        write_field(out, b"event: ", t.as_bytes());
+    }
+    if let Some(id) = e.id {
+        write_field(out, b"id: ", id.as_bytes());
+    }
+    if let Some(retry) = e.retry {
+        write_retry(out, retry);
+    }
+}
+
+/// The length of `e` when its data is one line (`None` when it is not).
+///
+/// # Errors
+///
+/// [`EncodeError::InvalidField`], as [`Encoder::plan`] gives it.
+#[inline(always)]
+fn one_line_event_len(e: &EventFrame<'_>) -> Result<Option<usize>, EncodeError> {
+    let head = event_head_len(e)?;
+    let data = e.data.as_bytes();
+    Ok((!has_line_end(data)).then(|| head + field_line_len(b"data: ", data.len()) + 1))
+}
+
+/// Writes a checked event whose data is one line.
+#[inline(always)]
+fn write_one_line_event<S: Sink>(out: &mut S, e: &EventFrame<'_>) {
+    write_event_head(out, e);
+    // The data line and the empty line that ends the event.
+    write_field_end(out, b"data: ", e.data.as_bytes(), b"\n\n");
+}
+
+/// [`Encoder::encode_into`] for an event whose data is one line; `None` for
+/// other events.
+#[inline(never)]
+fn one_line_event_into(e: &EventFrame<'_>, out: &mut [u8]) -> Option<Result<usize, EncodeError>> {
+    let len = match one_line_event_len(e) {
+        Ok(len) => len?,
+        Err(err) => return Some(Err(err)),
+    };
+    Some(match out.get_mut(..len) {
+        Some(dest) => {
+            write_one_line_event(&mut SliceSink { buf: dest }, e);
+            Ok(len)
+        }
+        None => Err(EncodeError::BufferTooSmall { required: len }),
+    })
+}
+
+/// [`Encoder::encode_to_vec`] for an event whose data is one line; `None` for
+/// other events.
+#[cfg(feature = "alloc")]
+#[inline(never)]
+fn one_line_event_to_vec(
+    e: &EventFrame<'_>,
+    out: &mut alloc::vec::Vec<u8>,
+) -> Option<Result<usize, EncodeError>> {
+    let len = match one_line_event_len(e) {
+        Ok(len) => len?,
+        Err(err) => return Some(Err(err)),
+    };
+    append(out, len, |sink| write_one_line_event(sink, e));
+    Some(Ok(len))
 }
 
 /// The length of a one-line comment unit: `:`, the text, two LFs.
