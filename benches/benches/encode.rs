@@ -82,7 +82,6 @@ fn encode(c: &mut Criterion) {
 /// The peers' encoders on the same frames.
 #[cfg(feature = "peers")]
 mod peer {
-    use std::fmt::Write as _;
     use std::future::Future;
     use std::hint::black_box;
     use std::io;
@@ -94,7 +93,7 @@ mod peer {
     use criterion::BenchmarkGroup;
     use futures_core::Stream;
     use futures_io::AsyncBufRead;
-    use sse_benches::peers::block_on_stream;
+    use sse_benches::peers::{block_on_stream, sse_codec_encode, sse_codec_items};
     use sse_proto::Frame;
 
     /// Benches every peer encoder on `frames`, after reporting how many bytes
@@ -146,49 +145,6 @@ mod peer {
                 black_box(&out);
             })
         });
-    }
-
-    /// What a server using sse-codec holds: its `Event`s, and comments, for
-    /// which it has no type, so that its users write them themselves.
-    enum CodecItem<'a> {
-        Event(sse_codec::Event),
-        Comment(&'a str),
-    }
-
-    /// `frames` as sse-codec items.
-    fn sse_codec_items<'a>(frames: &[Frame<'a>]) -> Vec<CodecItem<'a>> {
-        frames
-            .iter()
-            .filter_map(|frame| match *frame {
-                Frame::Event(e) => Some(CodecItem::Event(sse_codec::Event::message(
-                    e.event_type.unwrap_or("message"),
-                    e.data,
-                    e.id,
-                ))),
-                Frame::Retry(d) => Some(CodecItem::Event(sse_codec::Event::retry(
-                    u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
-                ))),
-                Frame::Comment(text) => Some(CodecItem::Comment(text)),
-                _ => None,
-            })
-            .collect()
-    }
-
-    /// What `<SSECodec as futures_codec::Encoder>::encode` does with each event
-    /// (`writeln!(dest, "{}", item)` into a `BytesMut`), without taking the
-    /// events by value; a comment is appended as `:`, its text and an empty
-    /// line, the cheapest way its users can write one.
-    fn sse_codec_encode(items: &[CodecItem<'_>], out: &mut String) {
-        for item in items {
-            match item {
-                CodecItem::Event(event) => writeln!(out, "{event}").expect("writing to a String"),
-                CodecItem::Comment(text) => {
-                    out.push(':');
-                    out.push_str(text);
-                    out.push_str("\n\n");
-                }
-            }
-        }
     }
 
     /// async-sse's `Sender` feeds a channel of one `Vec` per line, read back

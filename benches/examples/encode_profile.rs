@@ -7,8 +7,10 @@
 //!  target/release/examples/encode_profile [CORPUS] [slice|vec]`
 //!
 //! `CORPUS` is a corpus name (default `llm_tokens`); the target is a slice
-//! (default) or a `Vec` reused across rounds. Prints the frame count, so that
-//! instructions per frame are the collected total over `10 x frames`.
+//! (default) or a `Vec` reused across rounds. With `--features peers`,
+//! `sse-codec` runs sse-codec's encoder on the same frames instead (toggle
+//! `encode_profile::run_codec*`). Prints the frame count, so that instructions
+//! per frame are the collected total over `10 x frames`.
 
 use std::hint::black_box;
 
@@ -27,6 +29,20 @@ fn main() {
     };
     let items = owned_items(&corpus.bytes);
     let frames = encode_frames(&items);
+    #[cfg(feature = "peers")]
+    if args.iter().any(|a| a == "sse-codec") {
+        let codec_items = sse_benches::peers::sse_codec_items(&frames);
+        let mut text = String::new();
+        for _ in 0..ROUNDS {
+            run_codec(&codec_items, &mut text);
+        }
+        println!(
+            "{} {} frames x{ROUNDS} (sse-codec)",
+            corpus.name,
+            frames.len()
+        );
+        return;
+    }
     let encoder = Encoder::new();
     let total: usize = frames
         .iter()
@@ -72,4 +88,13 @@ fn run(
         black_box(&slice);
         at
     }
+}
+
+/// One round of sse-codec's encoder, as the bench times it.
+#[cfg(feature = "peers")]
+#[inline(never)]
+fn run_codec(items: &[sse_benches::peers::CodecItem<'_>], text: &mut String) {
+    text.clear();
+    sse_benches::peers::sse_codec_encode(black_box(items), text);
+    black_box(&text);
 }
