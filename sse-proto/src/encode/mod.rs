@@ -444,13 +444,17 @@ fn write_event_head<S: Sink>(out: &mut S, e: &EventFrame<'_>) {
     }
 }
 
-/// The length of `e` when its data is one line (`None` when it is not).
+/// The length of `e` when its data is one line and it has no `retry` (`None`
+/// otherwise: the general path takes it).
 ///
 /// # Errors
 ///
 /// [`EncodeError::InvalidField`], as [`Encoder::plan`] gives it.
 #[inline(always)]
 fn one_line_event_len(e: &EventFrame<'_>) -> Result<Option<usize>, EncodeError> {
+    if e.retry.is_some() {
+        return Ok(None);
+    }
     let head = event_head_len(e)?;
     let data = e.data.as_bytes();
     Ok((!has_line_end(data)).then(|| head + field_line_len(b"data: ", data.len()) + 1))
