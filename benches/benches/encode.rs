@@ -5,9 +5,15 @@
 //!
 //! With the `peers` feature the same events are also encoded by the encoders of
 //! `sse-codec`, `async-sse` and axum (`axum::response::sse::Event`). Their output
-//! differs slightly from ours (`data: ` vs `data:`, no comments, ...), so each
-//! peer's byte count is recorded once and checked on every run; the throughput
-//! of every bench is our byte count, so MB/s ratios are time ratios.
+//! differs slightly from ours (`data:` vs `data: `, no comments in async-sse,
+//! ...), so each peer's byte count is recorded once and checked on every run;
+//! the throughput of every bench is our byte count, so MB/s ratios are time
+//! ratios. sse-codec has no comment type: its bench appends comments the way
+//! its users must, so that it writes the same stream as ours.
+//!
+//! Every bench hides its input from the optimiser the same way: one
+//! `black_box` over the whole list of frames (or the peer's prebuilt items)
+//! per iteration, and one over the output.
 
 // `criterion_group!` expands to an undocumented `pub fn`.
 #![allow(missing_docs)]
@@ -15,53 +21,16 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use sse_benches::corpora;
-use sse_proto::{Decoder, Encoder, EventFrame, Frame, ItemOwned};
-
-/// The items of `bytes`, owned, as a server would hold them before encoding.
-fn items(bytes: &[u8]) -> Vec<ItemOwned> {
-    let mut decoder = Decoder::new();
-    let mut out = Vec::new();
-    let mut feed = decoder.feed(bytes);
-    while let Some(item) = feed.next_item() {
-        out.push(
-            item.expect("corpora are within the default limits")
-                .to_owned(),
-        );
-    }
-    out
-}
-
-/// Frames for `items`: `event:` unless `message`, `id:` when it changes (as
-/// `sse encode` writes them).
-fn frames(items: &[ItemOwned]) -> Vec<Frame<'_>> {
-    let mut last_id = "";
-    items
-        .iter()
-        .map(|item| match item {
-            ItemOwned::Event(e) => {
-                let id = (e.last_event_id != last_id).then_some(e.last_event_id.as_str());
-                last_id = &e.last_event_id;
-                Frame::Event(EventFrame {
-                    event_type: (e.event_type != "message").then_some(e.event_type.as_str()),
-                    id,
-                    retry: None,
-                    data: &e.data,
-                })
-            }
-            ItemOwned::Comment(text) => Frame::Comment(text),
-            ItemOwned::Retry(d) => Frame::Retry(*d),
-        })
-        .collect()
-}
+use sse_benches::{corpora, encode_frames, owned_items};
+use sse_proto::Encoder;
 
 fn encode(c: &mut Criterion) {
     let encoder = Encoder::new();
     let mut group = c.benchmark_group("encode");
     group.measurement_time(Duration::from_secs(3));
     for corpus in corpora() {
-        let items = items(&corpus.bytes);
-        let frames = frames(&items);
+        let items = owned_items(&corpus.bytes);
+        let frames = encode_frames(&items);
         let total: usize = frames
             .iter()
             .map(|&f| encoder.encoded_len(f).expect("corpus is encodable"))
@@ -72,9 +41,9 @@ fn encode(c: &mut Criterion) {
         group.bench_function(format!("{}/sse-proto into_slice", corpus.name), |b| {
             b.iter(|| {
                 let mut at = 0;
-                for &frame in &frames {
+                for &frame in black_box(&frames) {
                     at += encoder
-                        .encode_into(black_box(frame), &mut slice[at..])
+                        .encode_into(frame, &mut slice[at..])
                         .expect("room for the corpus");
                 }
                 assert_eq!(at, total);
@@ -86,10 +55,8 @@ fn encode(c: &mut Criterion) {
         group.bench_function(format!("{}/sse-proto to_vec", corpus.name), |b| {
             b.iter(|| {
                 vec.clear();
-                for &frame in &frames {
-                    encoder
-                        .encode_to_vec(black_box(frame), &mut vec)
-                        .expect("encodable");
+                for &frame in black_box(&frames) {
+                    encoder.encode_to_vec(frame, &mut vec).expect("encodable");
                 }
                 assert_eq!(vec.len(), total);
                 black_box(&vec);
@@ -115,7 +82,6 @@ fn encode(c: &mut Criterion) {
 /// The peers' encoders on the same frames.
 #[cfg(feature = "peers")]
 mod peer {
-    use std::fmt::Write as _;
     use std::future::Future;
     use std::hint::black_box;
     use std::io;
@@ -127,7 +93,7 @@ mod peer {
     use criterion::BenchmarkGroup;
     use futures_core::Stream;
     use futures_io::AsyncBufRead;
-    use sse_benches::peers::block_on_stream;
+    use sse_benches::peers::{block_on_stream, sse_codec_encode, sse_codec_items};
     use sse_proto::Frame;
 
     /// Benches every peer encoder on `frames`, after reporting how many bytes
@@ -140,15 +106,15 @@ mod peer {
     ) {
         // sse-codec encodes its own `Event`s, which a server holds as we hold
         // `ItemOwned`s: built once, outside the timing.
-        let codec_events = sse_codec_events(frames);
+        let codec_items = sse_codec_items(frames);
         let mut text = String::new();
-        sse_codec_encode(&codec_events, &mut text);
+        sse_codec_encode(&codec_items, &mut text);
         let codec_len = text.len();
         eprintln!("{corpus}: sse-proto {ours} bytes, sse-codec {codec_len}");
         group.bench_function(format!("{corpus}/sse-codec"), |b| {
             b.iter(|| {
                 text.clear();
-                sse_codec_encode(black_box(&codec_events), &mut text);
+                sse_codec_encode(black_box(&codec_items), &mut text);
                 assert_eq!(text.len(), codec_len);
                 black_box(&text);
             })
@@ -179,33 +145,6 @@ mod peer {
                 black_box(&out);
             })
         });
-    }
-
-    /// `frames` as `sse_codec::Event`s; it has no comments, so those are left out.
-    fn sse_codec_events(frames: &[Frame<'_>]) -> Vec<sse_codec::Event> {
-        frames
-            .iter()
-            .filter_map(|frame| match *frame {
-                Frame::Event(e) => Some(sse_codec::Event::message(
-                    e.event_type.unwrap_or("message"),
-                    e.data,
-                    e.id,
-                )),
-                Frame::Retry(d) => Some(sse_codec::Event::retry(
-                    u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
-                )),
-                _ => None,
-            })
-            .collect()
-    }
-
-    /// What `<SSECodec as futures_codec::Encoder>::encode` does with each event
-    /// (`writeln!(dest, "{}", item)` into a `BytesMut`), without taking the
-    /// events by value.
-    fn sse_codec_encode(events: &[sse_codec::Event], out: &mut String) {
-        for event in events {
-            writeln!(out, "{event}").expect("writing to a String");
-        }
     }
 
     /// async-sse's `Sender` feeds a channel of one `Vec` per line, read back

@@ -10,7 +10,7 @@
 //! their public APIs on the same 16 KiB reads.
 
 use memchr::{memchr2_iter, memchr_iter};
-use sse_proto::{Decoder, Item};
+use sse_proto::{Decoder, EventFrame, Frame, Item, ItemOwned};
 
 #[cfg(feature = "peers")]
 pub mod peers;
@@ -344,6 +344,47 @@ fn decode_with(mut decoder: Decoder<Vec<u8>>, bytes: &[u8], read: usize) -> Coun
     }
     decoder.finish();
     counts
+}
+
+/// The items of `bytes`, owned, as a server would hold them before encoding.
+///
+/// # Panics
+///
+/// When `bytes` exceeds the decoder's default limits (the corpora do not).
+pub fn owned_items(bytes: &[u8]) -> Vec<ItemOwned> {
+    let mut decoder = Decoder::new();
+    let mut out = Vec::new();
+    let mut feed = decoder.feed(bytes);
+    while let Some(item) = feed.next_item() {
+        out.push(
+            item.expect("corpora are within the default limits")
+                .to_owned(),
+        );
+    }
+    out
+}
+
+/// The frames the encode bench writes for `items`: `event:` unless `message`,
+/// `id:` when it changes (as `sse encode` writes them).
+pub fn encode_frames(items: &[ItemOwned]) -> Vec<Frame<'_>> {
+    let mut last_id = "";
+    items
+        .iter()
+        .map(|item| match item {
+            ItemOwned::Event(e) => {
+                let id = (e.last_event_id != last_id).then_some(e.last_event_id.as_str());
+                last_id = &e.last_event_id;
+                Frame::Event(EventFrame {
+                    event_type: (e.event_type != "message").then_some(e.event_type.as_str()),
+                    id,
+                    retry: None,
+                    data: &e.data,
+                })
+            }
+            ItemOwned::Comment(text) => Frame::Comment(text),
+            ItemOwned::Retry(d) => Frame::Retry(*d),
+        })
+        .collect()
 }
 
 /// The physical floor: visits every line end of `bytes` with `memchr` (LF) or

@@ -7,11 +7,15 @@
 //! [`block_on_stream`], a minimal poll loop: the in-memory sources are always
 //! ready, so no runtime is involved.
 //!
+//! sse-codec's encoder is here too ([`sse_codec_encode`]), shared by the
+//! encode bench and the `encode_profile` example.
+//!
 //! `eventsource-client` (LaunchDarkly) is not here: its parser (`EventParser`) is
 //! a private module, and its client needs a hyper 0.14 connector with a
 //! tokio runtime, which would time hyper and tokio rather than the parser.
 
 use std::convert::Infallible;
+use std::fmt::Write as _;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -20,6 +24,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use bytes::{Buf, Bytes};
 use futures_core::Stream;
 use futures_io::{AsyncBufRead, AsyncRead};
+use sse_proto::Frame;
 
 use crate::Counts;
 
@@ -380,6 +385,55 @@ impl AsyncBufRead for ChunkReader<'_> {
     fn consume(mut self: Pin<&mut Self>, amt: usize) {
         let amt = amt.min(self.current.len());
         self.current.advance(amt);
+    }
+}
+
+/// What a server using sse-codec holds: its `Event`s, and comments, for
+/// which it has no type, so that its users write them themselves.
+pub enum CodecItem<'a> {
+    /// An event or a retry, as sse-codec holds it.
+    Event(sse_codec::Event),
+    /// A comment's text.
+    Comment(&'a str),
+}
+
+/// `frames` as sse-codec items (keepalives left out: the bench has none).
+pub fn sse_codec_items<'a>(frames: &[Frame<'a>]) -> Vec<CodecItem<'a>> {
+    frames
+        .iter()
+        .filter_map(|frame| match *frame {
+            Frame::Event(e) => Some(CodecItem::Event(sse_codec::Event::message(
+                e.event_type.unwrap_or("message"),
+                e.data,
+                e.id,
+            ))),
+            Frame::Retry(d) => Some(CodecItem::Event(sse_codec::Event::retry(
+                u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
+            ))),
+            Frame::Comment(text) => Some(CodecItem::Comment(text)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What `<SSECodec as futures_codec::Encoder>::encode` does with each event
+/// (`writeln!(dest, "{}", item)` into a `BytesMut`), without taking the
+/// events by value; a comment is appended as `:`, its text and an empty
+/// line, the cheapest way its users can write one.
+///
+/// # Panics
+///
+/// Never: writing to a `String` does not fail.
+pub fn sse_codec_encode(items: &[CodecItem<'_>], out: &mut String) {
+    for item in items {
+        match item {
+            CodecItem::Event(event) => writeln!(out, "{event}").expect("writing to a String"),
+            CodecItem::Comment(text) => {
+                out.push(':');
+                out.push_str(text);
+                out.push_str("\n\n");
+            }
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use std::vec::Vec;
 
 use proptest::prelude::*;
 
-use super::{Encoder, EventFrame, Frame};
+use super::{copy_short, Encoder, EventFrame, Frame, SHORT};
 use crate::{Decoder, EncodeError, Field, Item};
 
 /// Encodes into a slice of exactly `encoded_len` bytes, checks a one-byte-shorter
@@ -99,6 +99,48 @@ refused_cases! {
     cr_in_id: EventFrame::new("d").with_id("12\r") => Id, b'\r', 2;
     nul_in_id: EventFrame::new("d").with_id("a\0") => Id, 0, 1;
     type_checked_before_id: EventFrame::new("d").with_event_type("\n").with_id("\0") => EventType, b'\n', 0;
+}
+
+#[test]
+fn copies_every_short_length() {
+    for n in 0..=SHORT {
+        let src: Vec<u8> = (1..=n as u8).collect();
+        let mut dst = [0u8; SHORT + 1];
+        copy_short(&mut dst, &src);
+        assert_eq!(&dst[..n], &src[..], "len {n}");
+        assert!(dst[n..].iter().all(|&b| b == 0), "len {n} wrote past");
+    }
+}
+
+/// Frames appended one after another to a `Vec` that grows (its spare
+/// capacity written in place) give the bytes each frame gives in a slice.
+#[cfg(feature = "alloc")]
+#[test]
+fn vec_appends_frames_back_to_back() {
+    let many_lines: String = (0..40).map(|i| std::format!("line {i}\r\n")).collect();
+    let long = "x".repeat(70_000);
+    let frames: [Frame<'_>; 7] = [
+        EventFrame::new("hi")
+            .with_event_type("t")
+            .with_id("1")
+            .into(),
+        EventFrame::new(&many_lines).into(),
+        EventFrame::new(&long).into(),
+        Frame::Comment(" a\nb"),
+        Frame::Retry(Duration::from_millis(7)),
+        EventFrame::new("").with_id("").into(),
+        Frame::Keepalive,
+    ];
+    let encoder = Encoder::new();
+    let mut expected = Vec::new();
+    let mut out = Vec::new();
+    for frame in frames {
+        expected.extend(encode(&encoder, frame).unwrap());
+        let before = out.len();
+        let n = encoder.encode_to_vec(frame, &mut out).unwrap();
+        assert_eq!(out.len(), before + n);
+    }
+    assert_eq!(out, expected);
 }
 
 #[cfg(feature = "alloc")]

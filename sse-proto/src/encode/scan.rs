@@ -1,0 +1,286 @@
+//! Finding the bytes a field value may not hold, a block of bytes at a time.
+//!
+//! Event types, IDs and data are scanned on every frame, and most are short:
+//! a library search call costs more than the scan itself there. This scan tests
+//! 16-byte blocks (SSE2 on x86_64, a plain loop elsewhere), two per step, and
+//! covers the last partial block by re-testing the final 16 bytes; a value
+//! shorter than a block is tested as two words held in registers. Past 256 bytes, `memchr` takes over.
+
+/// Bytes tested per step.
+const BLOCK: usize = 16;
+
+/// The inline scan covers this many bytes; `memchr`'s run-time-dispatched
+/// (AVX2) search, faster once its call is paid for, covers the rest.
+const LONG: usize = 256;
+
+/// The offset of the first CR or LF in `bytes`.
+#[inline]
+pub(crate) fn find_line_end(bytes: &[u8]) -> Option<usize> {
+    let (head, tail) = bytes.split_at(bytes.len().min(LONG));
+    match find::<false>(head) {
+        None if !tail.is_empty() => memchr::memchr2(b'\n', b'\r', tail).map(|i| LONG + i),
+        found => found,
+    }
+}
+
+/// The offset of the first CR, LF or NUL in `bytes`.
+#[inline]
+pub(crate) fn find_line_end_or_nul(bytes: &[u8]) -> Option<usize> {
+    let (head, tail) = bytes.split_at(bytes.len().min(LONG));
+    match find::<true>(head) {
+        None if !tail.is_empty() => memchr::memchr3(b'\n', b'\r', 0, tail).map(|i| LONG + i),
+        found => found,
+    }
+}
+
+/// The offset of the first CR or LF (or NUL, with `NUL`) in `bytes`.
+#[inline(always)]
+fn find<const NUL: bool>(bytes: &[u8]) -> Option<usize> {
+    let len = bytes.len();
+    if len < BLOCK {
+        let (a, b) = short_words(bytes);
+        if !has_control(a) && !has_control(b) {
+            return None;
+        }
+        // A control byte: rare in field values, and every error lands here.
+        return bytes.iter().position(|&b| is_special::<NUL>(b));
+    }
+    let mut at = 0;
+    let mut rest = bytes;
+    // Two blocks per step: one branch per 32 bytes.
+    while let Some(pair) = rest.first_chunk::<{ 2 * BLOCK }>() {
+        let (lo, hi) = pair.split_at(BLOCK);
+        if let (Some(lo), Some(hi)) = (lo.first_chunk::<BLOCK>(), hi.first_chunk::<BLOCK>()) {
+            if let Some(i) = first(mask::<NUL>(lo) | mask::<NUL>(hi) << BLOCK) {
+                return Some(at + i);
+            }
+        }
+        at += 2 * BLOCK;
+        rest = &rest[2 * BLOCK..];
+    }
+    if let Some(block) = rest.first_chunk::<BLOCK>() {
+        if let Some(i) = first(mask::<NUL>(block)) {
+            return Some(at + i);
+        }
+    }
+    // The last, partial block: test the final 16 bytes. Those before them were
+    // tested clean, so the first hit among them is the first hit overall.
+    let last = bytes.last_chunk::<BLOCK>()?;
+    first(mask::<NUL>(last)).map(|i| len - BLOCK + i)
+}
+
+/// Calls `hit` with the offset of every CR and LF in `bytes`, in order: one
+/// pass for a value with many line ends, where a search per line end would
+/// start over each time.
+#[inline(always)]
+pub(crate) fn each_line_end_byte(bytes: &[u8], mut hit: impl FnMut(usize)) {
+    let mut each_bit = |at: usize, mut mask: u32| {
+        while mask != 0 {
+            hit(at + mask.trailing_zeros() as usize);
+            mask &= mask - 1;
+        }
+    };
+    let mut at = 0;
+    let mut rest = bytes;
+    while let Some(pair) = rest.first_chunk::<{ 2 * BLOCK }>() {
+        let (lo, hi) = pair.split_at(BLOCK);
+        if let (Some(lo), Some(hi)) = (lo.first_chunk::<BLOCK>(), hi.first_chunk::<BLOCK>()) {
+            each_bit(at, mask::<false>(lo) | mask::<false>(hi) << BLOCK);
+        }
+        at += 2 * BLOCK;
+        rest = &rest[2 * BLOCK..];
+    }
+    if let Some(block) = rest.first_chunk::<BLOCK>() {
+        each_bit(at, mask::<false>(block));
+        at += BLOCK;
+        rest = &rest[BLOCK..];
+    }
+    if rest.is_empty() {
+        return;
+    }
+    match bytes.last_chunk::<BLOCK>() {
+        // The final 16 bytes, less those already seen.
+        Some(last) => each_bit(at, mask::<false>(last) >> (BLOCK - rest.len())),
+        None => {
+            for (i, &b) in rest.iter().enumerate() {
+                if is_special::<false>(b) {
+                    each_bit(at + i, 1);
+                }
+            }
+        }
+    }
+}
+
+/// The index of the lowest set bit of `mask`.
+#[inline(always)]
+fn first(mask: u32) -> Option<usize> {
+    (mask != 0).then(|| mask.trailing_zeros() as usize)
+}
+
+/// A byte in every lane of a word.
+const ONES: u64 = u64::from_ne_bytes([1; 8]);
+
+/// Eight spaces: padding that is never special.
+const SPACES: u64 = ONES * b' ' as u64;
+
+/// Whether a byte of `word` is below 14. CR, LF and NUL all are, and few other
+/// bytes (tab, VT, FF and the like), so a word without one holds none of them.
+/// Exact: a borrow only starts at a byte below 14, which is itself flagged.
+#[inline(always)]
+fn has_control(word: u64) -> bool {
+    word.wrapping_sub(ONES * 14) & !word & (ONES * 0x80) != 0
+}
+
+/// Two words that hold every byte of `bytes` (shorter than 16) between them,
+/// overlapping or padded with spaces, read without going through memory.
+#[inline(always)]
+fn short_words(bytes: &[u8]) -> (u64, u64) {
+    if let (Some(a), Some(b)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        return (u64::from_ne_bytes(*a), u64::from_ne_bytes(*b));
+    }
+    if let (Some(a), Some(b)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+        let (a, b) = (u32::from_ne_bytes(*a), u32::from_ne_bytes(*b));
+        return (u64::from(a) | u64::from(b) << 32, SPACES);
+    }
+    match *bytes {
+        [] => (SPACES, SPACES),
+        // One to three bytes: first, middle, last (some the same).
+        [first, ..] => {
+            let n = bytes.len();
+            let word = [
+                first,
+                bytes[n / 2],
+                bytes[n - 1],
+                b' ',
+                b' ',
+                b' ',
+                b' ',
+                b' ',
+            ];
+            (u64::from_ne_bytes(word), SPACES)
+        }
+    }
+}
+
+/// CR or LF (or NUL, with `NUL`).
+#[inline(always)]
+fn is_special<const NUL: bool>(b: u8) -> bool {
+    b == b'\n' || b == b'\r' || (NUL && b == 0)
+}
+
+/// Bit `i` is set when `block[i]` is CR or LF (or NUL, with `NUL`).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn mask<const NUL: bool>(block: &[u8; BLOCK]) -> u32 {
+    use core::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        _mm_setzero_si128,
+    };
+    // SAFETY: the `sse2` target feature is enabled at compile time (the cfg
+    // above; it is part of the x86_64 baseline), which is all these intrinsics
+    // require. `_mm_loadu_si128` reads 16 bytes from any alignment, and `block`
+    // is a reference to 16 initialised bytes.
+    unsafe {
+        let v = _mm_loadu_si128(block.as_ptr().cast());
+        let mut hits = _mm_or_si128(
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)),
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\r' as i8)),
+        );
+        if NUL {
+            hits = _mm_or_si128(hits, _mm_cmpeq_epi8(v, _mm_setzero_si128()));
+        }
+        // The mask has 16 significant bits, so it is never negative.
+        _mm_movemask_epi8(hits) as u32
+    }
+}
+
+/// Bit `i` is set when `block[i]` is CR or LF (or NUL, with `NUL`).
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline(always)]
+fn mask<const NUL: bool>(block: &[u8; BLOCK]) -> u32 {
+    portable_mask::<NUL>(block)
+}
+
+/// The byte-at-a-time definition of [`mask`], and its implementation where
+/// there is no SIMD one.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+#[inline(always)]
+fn portable_mask<const NUL: bool>(block: &[u8; BLOCK]) -> u32 {
+    block.iter().enumerate().fold(0, |mask, (i, &b)| {
+        mask | (u32::from(is_special::<NUL>(b)) << i)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::vec::Vec;
+
+    use super::*;
+
+    fn naive(bytes: &[u8], nul: bool) -> Option<usize> {
+        bytes
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r' || (nul && b == 0))
+    }
+
+    /// Every special byte at every position of `filler * len`, alone and with
+    /// a second special byte three bytes later.
+    fn check_every_position(len: usize, filler: u8) {
+        let clean: Vec<u8> = (0..len).map(|_| filler).collect();
+        assert_eq!(find_line_end(&clean), None, "len {len} filler {filler}");
+        assert_eq!(find_line_end_or_nul(&clean), None);
+        each_line_end_byte(&clean, |i| panic!("clean: hit at {i}"));
+        for at in 0..len {
+            for special in [b'\n', b'\r', 0] {
+                let mut bytes = clean.clone();
+                bytes[at] = special;
+                if let Some(later) = bytes.get_mut(at + 3) {
+                    *later = b'\n';
+                }
+                let ctx = (len, at, special, filler);
+                let mut all = Vec::new();
+                each_line_end_byte(&bytes, |i| all.push(i));
+                let expected: Vec<usize> = (0..len)
+                    .filter(|&i| is_special::<false>(bytes[i]))
+                    .collect();
+                assert_eq!(all, expected, "{ctx:?}");
+                assert_eq!(find_line_end(&bytes), naive(&bytes, false), "{ctx:?}");
+                assert_eq!(find_line_end_or_nul(&bytes), naive(&bytes, true), "{ctx:?}");
+            }
+        }
+    }
+
+    /// Lengths 0..80 (every block layout: padded, whole blocks, pairs, the
+    /// overlapping last block), over fillers next to the special bytes (tab,
+    /// VT, FF, SO, high bytes that share their low bits), and the lengths
+    /// around the hand-over to `memchr`.
+    #[test]
+    fn finds_the_first_special_byte_everywhere() {
+        for filler in [b'a', b' ', b'\t', 0x0B, 0x0C, 0x0E, 0x8A, 0x8D, 0xFF] {
+            for len in 0..80 {
+                check_every_position(len, filler);
+            }
+        }
+        for len in [LONG - 1, LONG, LONG + 1, LONG + 40] {
+            check_every_position(len, b'a');
+        }
+    }
+
+    #[test]
+    fn mask_matches_the_byte_at_a_time_definition() {
+        for special in [b'\n', b'\r', 0, b'\t', b'a'] {
+            for at in 0..BLOCK {
+                let mut block = [b'x'; BLOCK];
+                block[at] = special;
+                block[(at + 5) % BLOCK] = 0x8A;
+                assert_eq!(mask::<false>(&block), portable_mask::<false>(&block));
+                assert_eq!(mask::<true>(&block), portable_mask::<true>(&block));
+            }
+        }
+        let every: [u8; BLOCK] = core::array::from_fn(|i| [b'\n', 0, b'\r', b'y'][i % 4]);
+        assert_eq!(portable_mask::<false>(&every), 0b0101_0101_0101_0101);
+        assert_eq!(portable_mask::<true>(&every), 0b0111_0111_0111_0111);
+        assert_eq!(mask::<true>(&every), 0b0111_0111_0111_0111);
+    }
+}
