@@ -18,6 +18,7 @@ mod buffer;
 mod bytes;
 mod fields;
 mod lines;
+mod long_line;
 mod scan;
 mod utf8;
 
@@ -166,6 +167,8 @@ pub struct Decoder<S: Storage> {
     /// was not stored: its value goes straight after the data buffer, so a long
     /// value spanning many reads is copied once. Only for growable storage.
     line_prefix: usize,
+    /// The partial line is known to be ASCII.
+    line_ascii: bool,
     retry: Option<Duration>,
     mode: Mode,
     pending_error: Option<DecodeError>,
@@ -254,6 +257,7 @@ impl<S: Storage> Decoder<S> {
             data_len: 0,
             line_len: 0,
             line_prefix: 0,
+            line_ascii: false,
             retry: None,
             mode: Mode::Normal,
             pending_error: None,
@@ -448,6 +452,7 @@ impl<S: Storage> Decoder<S> {
         self.data_len = 0;
         self.line_len = 0;
         self.line_prefix = 0;
+        self.line_ascii = false;
         self.id_set = false;
         self.in_block = false;
     }
@@ -575,6 +580,7 @@ impl<S: Storage> Decoder<S> {
             // Complete (or extend) the partial line kept in `main`.
             let rest = &input[pos..];
             let found_end = lines.find(pos).map(|eol| eol - pos);
+            self.line_ascii = self.line_ascii && lines.is_ascii_from(pos);
             let seg = found_end.unwrap_or(rest.len());
             let limit = self.limits.max_line_len.min(self.line_room(&data_in));
             let seen = self.line_prefix + self.line_len;
@@ -608,7 +614,7 @@ impl<S: Storage> Decoder<S> {
                 line_start,
                 eol,
                 next: pos,
-                ascii: false,
+                ascii: self.line_ascii,
             };
             if let Some(out) = self.handle_line(parsed, at, input, &mut data_in) {
                 return out;
@@ -634,6 +640,7 @@ impl<S: Storage> Decoder<S> {
                 debug_assert!(kept, "room checked above");
                 self.line_len = rest.len() - prefix;
                 self.line_prefix = prefix;
+                self.line_ascii = lines.is_ascii_from(pos);
                 pos = input.len();
                 break;
             };
@@ -742,7 +749,7 @@ impl<S: Storage> Decoder<S> {
             Line::Comment(r) => {
                 let r = base + r.start..base + r.end;
                 let loc = if stored {
-                    self.text_in_main(r, false)
+                    self.text_in_main(r, ascii)
                 } else {
                     self.materialize(input, data_in);
                     self.text_in_input(input, r, ascii)
@@ -948,7 +955,9 @@ impl<S: Storage> Decoder<S> {
             // return a range only after `from_utf8` accepted exactly those bytes,
             // after the line scanner classified every one of them as ASCII
             // (`scan::LineEnds::is_ascii_from`, tested against a byte-by-byte
-            // classification), or after `push_lossy*` wrote valid UTF-8 there;
+            // classification) in the input or before they were copied into `main`
+            // (`data_ascii`, `line_ascii`), or after `push_lossy*` wrote valid
+            // UTF-8 there;
             // nothing writes to `input` or `main` between `step` and `view`.
             unsafe { utf8::assume_utf8(bytes) }
         };

@@ -8,6 +8,8 @@
 //! to be ASCII needs no UTF-8 check afterwards. A line with no end in sight for a
 //! few blocks is finished by `memchr2`, which is faster on long stretches.
 
+use super::long_line;
+
 /// Bytes per block: one bit of a `u64` each.
 const BLOCK: usize = 64;
 
@@ -97,20 +99,22 @@ impl<'a> LineEnds<'a> {
         self.find_in_long_line(at)
     }
 
-    /// A long line: searches the rest in one go. Its bytes are not classified,
-    /// so they count as possibly non-ASCII.
+    /// A long line: searches the rest in one go ([`long_line::find_end`]).
     #[cold]
     #[inline(never)]
     fn find_in_long_line(&mut self, at: usize) -> Option<usize> {
         let rest = self.input.get(at..).unwrap_or_default();
-        match memchr::memchr2(b'\n', b'\r', rest) {
-            Some(i) => {
-                self.high_end = at + i;
-                self.load(at + i);
-                Some(at + i)
+        let (end, ascii) = long_line::find_end(rest);
+        let end = end.map(|i| at + i);
+        if !ascii {
+            self.high_end = end.unwrap_or(self.input.len());
+        }
+        match end {
+            Some(end) => {
+                self.load(end);
+                Some(end)
             }
             None => {
-                self.high_end = self.input.len();
                 self.block = self.input.len();
                 self.ends = 0;
                 None
