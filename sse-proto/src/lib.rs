@@ -185,6 +185,7 @@ pub mod http;
 mod limits;
 mod server;
 mod time;
+mod value_scan;
 
 #[cfg(test)]
 mod tests;

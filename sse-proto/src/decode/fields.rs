@@ -87,30 +87,12 @@ pub(crate) fn data_prefix_len(line: &[u8]) -> usize {
     }
 }
 
-/// Whether an `id` value holds a NUL (the standard then ignores the field). IDs
-/// are short: up to 16 bytes are tested as two overlapping words, in registers,
-/// which costs less than setting up a vector search.
+/// Whether an `id` value holds a NUL (the standard then ignores the field). A
+/// value never holds CR or LF (those end its line), so the first special byte
+/// the shared value scan finds is a NUL.
 #[inline]
 pub(crate) fn has_nul(value: &[u8]) -> bool {
-    /// Whether a byte of `w` is zero (exact).
-    fn zero_byte(w: u64) -> bool {
-        w.wrapping_sub(0x0101_0101_0101_0101) & !w & 0x8080_8080_8080_8080 != 0
-    }
-    let len = value.len();
-    match (value.first_chunk::<8>(), value.last_chunk::<8>()) {
-        (Some(head), Some(tail)) if len <= 16 => {
-            zero_byte(u64::from_ne_bytes(*head)) || zero_byte(u64::from_ne_bytes(*tail))
-        }
-        (Some(_), Some(_)) => memchr::memchr(0, value).is_some(),
-        _ => match (value.first_chunk::<4>(), value.last_chunk::<4>()) {
-            (Some(head), Some(tail)) => {
-                let w = u64::from(u32::from_ne_bytes(*head))
-                    | u64::from(u32::from_ne_bytes(*tail)) << 32;
-                zero_byte(w)
-            }
-            _ => value.contains(&0),
-        },
-    }
+    crate::value_scan::find_line_end_or_nul(value).is_some()
 }
 
 /// The `retry` rule: ASCII digits only, at least one, read as base-ten

@@ -1003,26 +1003,18 @@ impl<S: Storage> Feed<'_, '_, S> {
     #[inline]
     pub fn next_item(&mut self) -> Option<Result<Item<'_>, DecodeError>> {
         let input = self.lines.input();
-        // A local copy, which the compiler keeps in registers through the step.
-        let mut lines = self.lines.clone();
-        let mut pos = self.pos;
-        let result = loop {
-            if pos >= input.len() {
-                break None;
-            }
-            match self.decoder.step(&mut lines, pos) {
-                Err(e) => break Some(Err(e)),
+        while self.pos < input.len() {
+            match self.decoder.step(&mut self.lines, self.pos) {
+                Err(e) => return Some(Err(e)),
                 Ok(step) => {
-                    pos = step.end;
-                    if step.found.is_some() {
-                        break step.found.map(Ok);
+                    self.pos = step.end;
+                    if let Some(found) = step.found {
+                        return Some(Ok(self.decoder.view(input, found)));
                     }
                 }
             }
-        };
-        self.lines = lines;
-        self.pos = pos;
-        result.map(|found| found.map(|found| self.decoder.view(input, found)))
+        }
+        None
     }
 
     /// The bytes of the input not yet decoded.

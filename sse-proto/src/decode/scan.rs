@@ -22,7 +22,7 @@ const LONG_LINE_BLOCKS: usize = 4;
 /// Every byte from the first `find` position up to the last line end returned
 /// has been scanned, so [`is_ascii_from`](LineEnds::is_ascii_from) can answer for
 /// any line found.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct LineEnds<'a> {
     input: &'a [u8],
     /// Offset of the block `ends` describes.

@@ -4,7 +4,6 @@
 //! ends with an empty line, so units can be written back to back in any order and
 //! an error never leaves half a unit behind.
 
-mod scan;
 mod validate;
 
 use core::mem::MaybeUninit;

@@ -1,6 +1,7 @@
 //! Finding the bytes a field value may not hold, a block of bytes at a time.
 //!
-//! Event types, IDs and data are scanned on every frame, and most are short:
+//! Shared by the encoder's validation and the decoder's ID check. Event types,
+//! IDs and data are scanned on every frame, and most are short:
 //! a library search call costs more than the scan itself there. This scan tests
 //! 16-byte blocks (SSE2 on x86_64, a plain loop elsewhere), two per step, and
 //! covers the last partial block by re-testing the final 16 bytes; a value
