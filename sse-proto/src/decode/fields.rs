@@ -99,17 +99,8 @@ pub(crate) fn has_nul(value: &[u8]) -> bool {
 /// milliseconds. Anything else (a sign, a space, a decimal point, empty) is `None`.
 /// Values past `u64::MAX` saturate rather than overflow.
 pub(crate) fn parse_retry(value: &[u8]) -> Option<Duration> {
-    if value.is_empty() {
-        return None;
-    }
-    let mut ms: u64 = 0;
-    for &b in value {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        ms = ms.saturating_mul(10).saturating_add(u64::from(b - b'0'));
-    }
-    Some(Duration::from_millis(ms))
+    crate::digits::parse_decimal(value, crate::digits::Overflow::Saturate)
+        .map(Duration::from_millis)
 }
 
 #[cfg(test)]

@@ -9,10 +9,11 @@ mod validate;
 use core::mem::MaybeUninit;
 use core::time::Duration;
 
+use crate::digits::decimal;
 use crate::time::duration_to_millis;
 use crate::EncodeError;
 use validate::{
-    check_event_type, check_id, decimal, field_line_len, has_line_end, measure_lines, Breaks, Lines,
+    check_event_type, check_id, field_line_len, has_line_end, measure_lines, Breaks, Lines,
 };
 
 /// An event to encode: data plus the optional `event`, `id` and `retry` fields.
@@ -739,13 +740,6 @@ fn write_comment_line<S: Sink>(out: &mut S, line: &[u8]) {
     out.put(b":");
     out.put(line);
     out.put(b"\n");
-}
-
-/// `n` in decimal, as an event ID.
-#[cfg(feature = "alloc")]
-pub(crate) fn decimal_id(n: u64, buf: &mut [u8; 20]) -> &str {
-    // Decimal digits are ASCII, hence UTF-8.
-    core::str::from_utf8(decimal(n, buf)).expect("ASCII digits")
 }
 
 #[cfg(test)]

@@ -211,22 +211,6 @@ fn measure_breaks(name: &[u8], bytes: &[u8], first: usize, breaks: &mut Breaks) 
     }
 }
 
-/// Writes the decimal digits of `n` into the end of `buf` and returns them.
-pub(crate) fn decimal(n: u64, buf: &mut [u8; 20]) -> &[u8] {
-    let mut n = n;
-    let mut start = buf.len();
-    loop {
-        start -= 1;
-        // `n % 10` is a single digit.
-        buf[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    &buf[start..]
-}
-
 #[cfg(test)]
 mod tests {
     extern crate std;
@@ -318,13 +302,5 @@ mod tests {
             })
         );
         assert_eq!(check_id(""), Ok(()));
-    }
-
-    #[test]
-    fn decimal_digits() {
-        let mut buf = [0; 20];
-        assert_eq!(decimal(0, &mut buf), b"0");
-        assert_eq!(decimal(1500, &mut buf), b"1500");
-        assert_eq!(decimal(u64::MAX, &mut buf), b"18446744073709551615");
     }
 }

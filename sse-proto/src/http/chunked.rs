@@ -1,6 +1,7 @@
 //! The chunked transfer-coding de-framer (RFC 9112 §7.1), resumable byte by byte.
 
 use super::HttpLimits;
+use crate::digits::{hex_digit, push_digit};
 use crate::HttpError;
 
 /// Where the de-framer stands; one small function per state, no byte rescanned.
@@ -181,12 +182,8 @@ impl ChunkedDecoder {
     fn read_size(&mut self, byte: u8) -> Result<State, HttpError> {
         let digits = self.line_len;
         self.count_line(byte)?;
-        if let Some(d) = hex(byte) {
-            self.size = self
-                .size
-                .checked_mul(16)
-                .and_then(|s| s.checked_add(u64::from(d)))
-                .ok_or(HttpError::InvalidChunkSize)?;
+        if let Some(d) = hex_digit(byte) {
+            self.size = push_digit(self.size, 16, d).ok_or(HttpError::InvalidChunkSize)?;
             return Ok(State::Size);
         }
         if digits == 0 {
@@ -261,16 +258,6 @@ fn expect(byte: u8, want: u8, next: State) -> Result<State, HttpError> {
         Ok(next)
     } else {
         Err(HttpError::InvalidChunkEnd)
-    }
-}
-
-/// The value of a hex digit, in either case.
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The response head, as the client reads it.
 
 use super::{find_header, head_error, partial, trim, Framing, Header, HttpLimits, Parsed};
+use crate::digits::{parse_decimal, Overflow};
 use crate::HttpError;
 
 /// A parsed response head, borrowing the caller's buffer and header storage.
@@ -140,7 +141,8 @@ impl<'b> Response<'_, 'b> {
             .filter(|h| h.name.eq_ignore_ascii_case("content-length"))
         {
             for v in h.value.split(|&b| b == b',').map(trim) {
-                let n = crate::digits::parse_u64(v).ok_or(HttpError::InvalidContentLength)?;
+                let n =
+                    parse_decimal(v, Overflow::Reject).ok_or(HttpError::InvalidContentLength)?;
                 if length.is_some_and(|l| l != n) {
                     return Err(HttpError::InvalidContentLength);
                 }

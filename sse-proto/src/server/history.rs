@@ -5,7 +5,7 @@ use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec::Vec;
 
-use crate::encode::decimal_id;
+use crate::digits::{decimal_str, parse_decimal, Overflow, MAX_DIGITS};
 use crate::{Encoder, EventFrame, HistoryError};
 
 /// How much a [`History`] holds: at most `max_events` events and at most
@@ -154,7 +154,8 @@ impl ExactSizeIterator for Replay<'_> {}
 /// # Examples
 ///
 /// ```
-/// use sse_proto::{EventFrame, History, HistoryLimits, Resume};
+/// use sse_proto::EventFrame;
+/// use sse_proto::server::{History, HistoryLimits, Resume};
 ///
 /// let mut history = History::new(HistoryLimits::new(2, 1 << 20));
 /// let first = history.push(EventFrame::new("a")).unwrap().to_vec();
@@ -202,7 +203,8 @@ impl History {
     /// given out, so both resume as [`Resume::Unknown`].
     ///
     /// ```
-    /// use sse_proto::{EventFrame, History, HistoryLimits, Resume};
+    /// use sse_proto::EventFrame;
+    /// use sse_proto::server::{History, HistoryLimits, Resume};
     ///
     /// let mut history = History::with_caller_ids(HistoryLimits::default());
     /// history.push(EventFrame::new("x").with_id("msg-a")).unwrap();
@@ -292,8 +294,8 @@ impl History {
                 if seq == u64::MAX {
                     return Err(HistoryError::IdsExhausted);
                 }
-                let mut digits = [0; 20];
-                let event = event.with_id(decimal_id(seq, &mut digits));
+                let mut digits = [0; MAX_DIGITS];
+                let event = event.with_id(decimal_str(seq, &mut digits));
                 self.encoder.encode_to_vec(event, &mut self.buf)?;
             }
             Ids::Caller { index, held } => {
@@ -352,7 +354,7 @@ impl History {
     pub fn resume(&self, last_event_id: &str) -> Resume<'_> {
         let after = match &self.ids {
             Ids::Assigned { first } => {
-                let Some(seen) = parse_decimal(last_event_id) else {
+                let Some(seen) = parse_id(last_event_id) else {
                     return Resume::Unknown;
                 };
                 if seen >= self.next_seq() {
@@ -384,13 +386,13 @@ impl History {
 }
 
 /// A `u64` written as the history writes IDs: ASCII digits, no leading zero
-/// (except `"0"` itself).
-fn parse_decimal(s: &str) -> Option<u64> {
+/// (except `"0"` itself). Past `u64::MAX` it is no ID the history gave out.
+fn parse_id(s: &str) -> Option<u64> {
     let bytes = s.as_bytes();
     if bytes.len() > 1 && bytes[0] == b'0' {
         return None;
     }
-    crate::digits::parse_u64(bytes)
+    parse_decimal(bytes, Overflow::Reject)
 }
 
 #[cfg(test)]
