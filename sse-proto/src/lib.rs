@@ -83,7 +83,7 @@
 //!         let mut request = Vec::new();
 //!         Request::get("example.com", "/events")
 //!             .last_event_id(connect.last_event_id)
-//!             .write_to_vec(&mut request)?;
+//!             .encode_to_vec(&mut request)?;
 //!         sent.push(request);
 //!         let wire = responses.next().expect("scripted");
 //!         let mut headers = [EMPTY_HEADER; 32];
@@ -135,17 +135,20 @@
 //! assert!(encoder.encode_into(EventFrame::new("x").with_id("1\n2"), &mut buf).is_err());
 //! ```
 //!
-//! The server side is sans-IO too: [`response_headers`], [`LastEventId::parse`],
-//! the keepalive timer [`ServerStream`], and (with `alloc`) the replay `History`.
+//! The server side is sans-IO too, in [`server`]: the response headers per HTTP
+//! version, the `Last-Event-ID` request header, the keepalive timer
+//! [`ServerStream`](server::ServerStream) and (with `alloc`) the replay
+//! `History`; [`http`] adds the HTTP/1.1 request head, response head and chunks
+//! for a server that speaks HTTP itself.
 //!
 //! # Crate features
 //!
 //! | feature | enables | default |
 //! | --- | --- | --- |
 //! | `std` | `alloc`; `From<DecodeError>` and `From<HttpError>` for `std::io::Error` | yes |
-//! | `alloc` | [`Decoder::new`] on growable storage, [`EventOwned`], [`ItemOwned`], [`client::Client::new`], `write_to_vec` in [`http`], `Encoder::encode_to_vec`, `History` | via `std` |
+//! | `alloc` | [`Decoder::new`] on growable storage, [`EventOwned`], [`ItemOwned`], [`client::Client::new`], `encode_to_vec` in [`http`], `Encoder::encode_to_vec`, `server::History` | via `std` |
 //! | `bytes` | `alloc`; `Decoder::decode_bytes`: decode a `BytesMut` into `Bytes` slices of it; `Encoder::encode_to_buf` into any `BufMut` | no |
-//! | `http` | `std`; types of the `http` crate (not the [`http`] module): `insert_response_headers(&mut HeaderMap, Version)`, `LastEventId::from_headers` | no |
+//! | `http` | `std`; types of the `http` crate (not the [`http`] module): `server::insert_response_headers(&mut HeaderMap, Version)`, `server::LastEventId::from_headers` | no |
 //!
 //! With default features off, decode into caller memory with
 //! [`Decoder::with_buffer`]; everything else works the same.
@@ -183,7 +186,7 @@ mod error;
 mod event;
 pub mod http;
 mod limits;
-mod server;
+pub mod server;
 mod time;
 mod value_scan;
 
@@ -206,12 +209,4 @@ pub use event::{Event, Item};
 #[cfg(feature = "alloc")]
 pub use event::{EventOwned, ItemOwned};
 pub use limits::Limits;
-#[cfg(feature = "http")]
-pub use server::insert_response_headers;
-pub use server::{
-    response_headers, HttpVersion, InvalidLastEventId, Keepalive, LastEventId, ServerStream,
-    CONTENT_TYPE,
-};
-#[cfg(feature = "alloc")]
-pub use server::{History, HistoryLimits, Replay, Resume};
 pub use time::Instant;

@@ -95,7 +95,7 @@ fn run(reads: &[&[u8]]) -> Outcome {
     let mut request = Vec::new();
     Request::get("h", "/")
         .last_event_id(connect.last_event_id)
-        .write_to_vec(&mut request)
+        .encode_to_vec(&mut request)
         .unwrap();
     Outcome {
         items,

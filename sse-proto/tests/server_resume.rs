@@ -5,10 +5,10 @@
 
 use core::time::Duration;
 
-use sse_proto::{
-    response_headers, Decoder, Encoder, EventFrame, History, HistoryLimits, HttpVersion, Instant,
-    Item, LastEventId, Resume, ServerStream,
+use sse_proto::server::{
+    response_headers, History, HistoryLimits, HttpVersion, LastEventId, Resume, ServerStream,
 };
+use sse_proto::{Decoder, Encoder, EventFrame, Instant, Item};
 
 fn data_of(decoder: &mut Decoder<Vec<u8>>, bytes: &[u8]) -> Vec<String> {
     let mut feed = decoder.feed(bytes);

@@ -153,59 +153,70 @@ pub(crate) fn find_header<'b>(headers: &[Header<'b>], name: &str) -> Option<&'b 
         .map(|h| h.value)
 }
 
-/// Maps an httparse error, naming the header limit for `TooManyHeaders`.
-pub(crate) fn head_error(e: httparse::Error, header_slots: usize) -> HttpError {
-    match e {
-        httparse::Error::TooManyHeaders => HttpError::TooManyHeaders {
-            limit: header_slots,
-        },
-        httparse::Error::HeaderName => HttpError::MalformedHead {
-            reason: "invalid header name",
-        },
-        httparse::Error::HeaderValue => HttpError::MalformedHead {
-            reason: "invalid header value",
-        },
-        httparse::Error::NewLine => HttpError::MalformedHead {
-            reason: "invalid new line",
-        },
-        httparse::Error::Status => HttpError::MalformedHead {
-            reason: "invalid response status",
-        },
-        httparse::Error::Token => HttpError::MalformedHead {
-            reason: "invalid token",
-        },
-        httparse::Error::Version => HttpError::MalformedHead {
-            reason: "invalid http version",
-        },
-    }
-}
-
-/// A head that is still partial: an error once it has outgrown the limit.
-pub(crate) fn partial<T>(buffered: usize, limits: &HttpLimits) -> Result<Parsed<T>, HttpError> {
-    if buffered >= limits.max_head_len {
-        Err(HttpError::HeadTooLarge {
+/// Parses a head from the start of `buf` with `parse` (an httparse request or
+/// response parser that builds the head once complete), within the head-size
+/// limit.
+///
+/// Only the first `max_head_len` bytes are looked at, so a huge buffer costs no
+/// more than a full one; a head still partial there is too large.
+pub(crate) fn parse_head<'h, 'b, T>(
+    buf: &'b [u8],
+    headers: &'h mut [Header<'b>],
+    limits: &HttpLimits,
+    parse: impl FnOnce(&'b [u8], &'h mut [Header<'b>]) -> httparse::Result<T>,
+) -> Result<Parsed<T>, HttpError> {
+    let slots = headers.len();
+    let window = &buf[..buf.len().min(limits.max_head_len)];
+    match parse(window, headers) {
+        Ok(httparse::Status::Complete(head)) => Ok(Parsed::Complete(head)),
+        Ok(httparse::Status::Partial) if window.len() < limits.max_head_len => Ok(Parsed::Partial),
+        Ok(httparse::Status::Partial) => Err(HttpError::HeadTooLarge {
             limit: limits.max_head_len,
-        })
-    } else {
-        Ok(Parsed::Partial)
+        }),
+        Err(e) => Err(head_error(e, slots)),
     }
 }
 
-/// Something written as a sequence of byte pieces: measured, then copied.
+/// Maps an httparse error, naming the header limit for `TooManyHeaders`.
+fn head_error(e: httparse::Error, header_slots: usize) -> HttpError {
+    let reason = match e {
+        httparse::Error::TooManyHeaders => {
+            return HttpError::TooManyHeaders {
+                limit: header_slots,
+            }
+        }
+        httparse::Error::HeaderName => "invalid header name",
+        httparse::Error::HeaderValue => "invalid header value",
+        httparse::Error::NewLine => "invalid new line",
+        httparse::Error::Status => "invalid response status",
+        httparse::Error::Token => "invalid token",
+        httparse::Error::Version => "invalid http version",
+    };
+    HttpError::MalformedHead { reason }
+}
+
+/// Something written as a sequence of byte pieces after a check of its fields:
+/// measured, then copied. The public writers (`encoded_len`, `encode_into`,
+/// `encode_to_vec`) of every HTTP message are these three methods.
 pub(crate) trait Pieces {
+    /// Checks every field, so that nothing written can break the message.
+    fn validate(&self) -> Result<(), HttpError>;
+
     /// Calls `put` with each piece, in order.
     fn pieces(&self, put: &mut dyn FnMut(&[u8]));
 
-    /// The total length of the pieces.
-    fn total_len(&self) -> usize {
+    /// The exact length written, once the fields are checked.
+    fn checked_len(&self) -> Result<usize, HttpError> {
+        self.validate()?;
         let mut len = 0usize;
         self.pieces(&mut |p| len = len.saturating_add(p.len()));
-        len
+        Ok(len)
     }
 
-    /// Writes the pieces at the start of `out`.
+    /// Checks the fields and writes the pieces at the start of `out`; returns the
+    /// length written. Nothing is written on error.
     fn copy_into(&self, out: &mut [u8]) -> Result<usize, HttpError> {
-        let required = self.total_len();
+        let required = self.checked_len()?;
         let Some(out) = out.get_mut(..required) else {
             return Err(HttpError::BufferTooSmall { required });
         };
@@ -217,12 +228,33 @@ pub(crate) trait Pieces {
         Ok(required)
     }
 
-    /// Appends the pieces to `out`.
+    /// Checks the fields and appends the pieces to `out`; returns the length
+    /// appended. `out` is unchanged on error.
     #[cfg(feature = "alloc")]
-    fn extend_vec(&self, out: &mut alloc::vec::Vec<u8>) {
-        out.reserve(self.total_len());
+    fn extend_vec(&self, out: &mut alloc::vec::Vec<u8>) -> Result<usize, HttpError> {
+        let len = self.checked_len()?;
+        out.reserve(len);
         self.pieces(&mut |p| out.extend_from_slice(p));
+        Ok(len)
     }
+}
+
+/// Writes the header line `name: value`.
+pub(crate) fn put_header(put: &mut dyn FnMut(&[u8]), name: &str, value: &str) {
+    put(name.as_bytes());
+    put(b": ");
+    put(value.as_bytes());
+    put(b"\r\n");
+}
+
+/// Checks a caller's extra headers: names are tokens, values hold no CR, LF or
+/// NUL.
+pub(crate) fn check_headers(headers: &[(&str, &str)]) -> Result<(), HttpError> {
+    for (name, value) in headers {
+        check("header name", name.as_bytes(), true)?;
+        check("header value", value.as_bytes(), false)?;
+    }
+    Ok(())
 }
 
 /// Checks that `value` can be written in a head as `field`: no CR, LF or NUL

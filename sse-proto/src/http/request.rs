@@ -1,6 +1,8 @@
 //! The client's request head (and optional body).
 
-use super::{check, Pieces};
+use super::{check, check_headers, put_header, Pieces};
+use crate::digits::{decimal, MAX_DIGITS};
+use crate::server::CONTENT_TYPE;
 use crate::HttpError;
 
 /// An SSE request, written as HTTP/1.1.
@@ -21,7 +23,7 @@ use crate::HttpError;
 ///     .headers(&headers)
 ///     .body(b"{}");
 /// let mut out = [0u8; 256];
-/// let n = req.write_into(&mut out)?;
+/// let n = req.encode_into(&mut out)?;
 /// assert_eq!(n, req.encoded_len()?);
 /// assert_eq!(
 ///     &out[..n],
@@ -82,20 +84,7 @@ impl<'a> Request<'a> {
         self
     }
 
-    /// Checks every field, so that nothing written can break the head.
-    fn validate(&self) -> Result<(), HttpError> {
-        check("method", self.method.as_bytes(), true)?;
-        check_target("path", self.path.as_bytes())?;
-        check_target("host", self.host.as_bytes())?;
-        check("last-event-id", self.last_event_id.as_bytes(), false)?;
-        for (name, value) in self.headers {
-            check("header name", name.as_bytes(), true)?;
-            check("header value", value.as_bytes(), false)?;
-        }
-        Ok(())
-    }
-
-    /// The exact number of bytes [`write_into`](Request::write_into) writes.
+    /// The exact number of bytes [`encode_into`](Request::encode_into) writes.
     ///
     /// # Errors
     ///
@@ -103,8 +92,7 @@ impl<'a> Request<'a> {
     /// head (CR, LF, NUL; a space or control byte in the path or host; a non-token
     /// byte in the method or a header name).
     pub fn encoded_len(&self) -> Result<usize, HttpError> {
-        self.validate()?;
-        Ok(self.total_len())
+        self.checked_len()
     }
 
     /// Writes the request at the start of `out`; returns the length written.
@@ -112,14 +100,13 @@ impl<'a> Request<'a> {
     /// # Errors
     ///
     /// [`HttpError::InvalidField`] as for [`encoded_len`](Request::encoded_len),
-    /// or [`HttpError::BufferTooSmall`] with the length needed. On error nothing
-    /// meaningful was written.
-    pub fn write_into(&self, out: &mut [u8]) -> Result<usize, HttpError> {
-        self.validate()?;
+    /// or [`HttpError::BufferTooSmall`] with the length needed. Nothing is
+    /// written on error.
+    pub fn encode_into(&self, out: &mut [u8]) -> Result<usize, HttpError> {
         self.copy_into(out)
     }
 
-    /// Appends the request to `out`.
+    /// Appends the request to `out`; returns the length appended.
     ///
     /// # Errors
     ///
@@ -127,10 +114,8 @@ impl<'a> Request<'a> {
     /// `out` is then unchanged.
     #[cfg(feature = "alloc")]
     #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
-    pub fn write_to_vec(&self, out: &mut alloc::vec::Vec<u8>) -> Result<(), HttpError> {
-        self.validate()?;
-        self.extend_vec(out);
-        Ok(())
+    pub fn encode_to_vec(&self, out: &mut alloc::vec::Vec<u8>) -> Result<usize, HttpError> {
+        self.extend_vec(out)
     }
 
     fn has_header(&self, name: &str) -> bool {
@@ -150,51 +135,40 @@ fn check_target(field: &'static str, value: &[u8]) -> Result<(), HttpError> {
 }
 
 impl Pieces for Request<'_> {
+    fn validate(&self) -> Result<(), HttpError> {
+        check("method", self.method.as_bytes(), true)?;
+        check_target("path", self.path.as_bytes())?;
+        check_target("host", self.host.as_bytes())?;
+        check("last-event-id", self.last_event_id.as_bytes(), false)?;
+        check_headers(self.headers)
+    }
+
     fn pieces(&self, put: &mut dyn FnMut(&[u8])) {
         put(self.method.as_bytes());
         put(b" ");
         put(self.path.as_bytes());
-        put(b" HTTP/1.1\r\nHost: ");
-        put(self.host.as_bytes());
-        put(b"\r\n");
+        put(b" HTTP/1.1\r\n");
+        put_header(put, "Host", self.host);
         if !self.has_header("accept") {
-            put(b"Accept: text/event-stream\r\n");
+            put_header(put, "Accept", CONTENT_TYPE);
         }
         if !self.has_header("cache-control") {
-            put(b"Cache-Control: no-cache\r\n");
+            put_header(put, "Cache-Control", "no-cache");
         }
         if !self.last_event_id.is_empty() {
-            put(b"Last-Event-ID: ");
-            put(self.last_event_id.as_bytes());
-            put(b"\r\n");
+            put_header(put, "Last-Event-ID", self.last_event_id);
         }
         for (name, value) in self.headers {
-            put(name.as_bytes());
-            put(b": ");
-            put(value.as_bytes());
-            put(b"\r\n");
+            put_header(put, name, value);
         }
         if let Some(body) = self.body {
-            let mut digits = [0u8; 20];
+            let mut digits = [0; MAX_DIGITS];
             put(b"Content-Length: ");
             put(decimal(body.len() as u64, &mut digits));
             put(b"\r\n\r\n");
             put(body);
         } else {
             put(b"\r\n");
-        }
-    }
-}
-
-/// `n` in decimal, written at the end of `buf`.
-pub(crate) fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            return &buf[at..];
         }
     }
 }
@@ -207,7 +181,7 @@ mod tests {
 
     fn written(req: &Request<'_>) -> Vec<u8> {
         let mut out = vec![0u8; 512];
-        let n = req.write_into(&mut out).unwrap();
+        let n = req.encode_into(&mut out).unwrap();
         out.truncate(n);
         out
     }
@@ -244,11 +218,11 @@ mod tests {
         let len = req.encoded_len().unwrap();
         let mut out = vec![0u8; len - 1];
         assert_eq!(
-            req.write_into(&mut out),
+            req.encode_into(&mut out),
             Err(HttpError::BufferTooSmall { required: len })
         );
         let mut out = vec![0u8; len];
-        assert_eq!(req.write_into(&mut out), Ok(len));
+        assert_eq!(req.encode_into(&mut out), Ok(len));
     }
 
     #[test]
@@ -287,15 +261,13 @@ mod tests {
     #[cfg(feature = "alloc")]
     fn vec_output_matches_slice_output() {
         let req = Request::get("h", "/x").method("POST").body(b"hello");
-        let mut v = Vec::new();
-        req.write_to_vec(&mut v).unwrap();
-        assert_eq!(v, written(&req));
-    }
-
-    #[test]
-    fn decimal_digits() {
-        let mut buf = [0u8; 20];
-        assert_eq!(decimal(0, &mut buf), b"0");
-        assert_eq!(decimal(u64::MAX, &mut buf), b"18446744073709551615");
+        let expected = written(&req);
+        let mut v = b"before".to_vec();
+        assert_eq!(req.encode_to_vec(&mut v), Ok(expected.len()));
+        assert_eq!(&v[..6], b"before");
+        assert_eq!(&v[6..], expected);
+        let bad = Request::get("h", "/x").last_event_id("\n");
+        assert!(bad.encode_to_vec(&mut v).is_err());
+        assert_eq!(v.len(), 6 + expected.len(), "unchanged on error");
     }
 }

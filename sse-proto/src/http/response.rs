@@ -1,6 +1,6 @@
 //! The response head, as the client reads it.
 
-use super::{find_header, head_error, partial, trim, Framing, Header, HttpLimits, Parsed};
+use super::{find_header, parse_head, trim, Framing, Header, HttpLimits, Parsed};
 use crate::digits::{parse_decimal, Overflow};
 use crate::HttpError;
 
@@ -54,30 +54,21 @@ pub fn parse_response<'h, 'b>(
     headers: &'h mut [Header<'b>],
     limits: &HttpLimits,
 ) -> Result<Parsed<Response<'h, 'b>>, HttpError> {
-    let slots = headers.len();
-    // Look no further than the limit, so a huge buffer costs no more than a full one.
-    let window = &buf[..buf.len().min(limits.max_head_len)];
-    let mut response = httparse::Response::new(headers);
-    match response.parse(window) {
-        Err(e) => Err(head_error(e, slots)),
-        Ok(httparse::Status::Partial) => partial(window.len(), limits),
-        Ok(httparse::Status::Complete(head_len)) => {
-            let httparse::Response {
-                version,
-                code,
-                reason,
-                headers,
-            } = response;
-            Ok(Parsed::Complete(Response {
-                // httparse sets all three once the head is complete.
-                version: version.unwrap_or(1),
-                status: code.unwrap_or(0),
-                reason: reason.unwrap_or(""),
-                headers,
-                head_len,
-            }))
-        }
-    }
+    parse_head(buf, headers, limits, |window, headers| {
+        let mut response = httparse::Response::new(headers);
+        let head_len = match response.parse(window)? {
+            httparse::Status::Complete(head_len) => head_len,
+            httparse::Status::Partial => return Ok(httparse::Status::Partial),
+        };
+        Ok(httparse::Status::Complete(Response {
+            // httparse sets all three once the head is complete.
+            version: response.version.unwrap_or(1),
+            status: response.code.unwrap_or(0),
+            reason: response.reason.unwrap_or(""),
+            headers: response.headers,
+            head_len,
+        }))
+    })
 }
 
 impl<'b> Response<'_, 'b> {

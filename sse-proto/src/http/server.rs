@@ -1,6 +1,10 @@
 //! The server side: the request head in, the SSE response head and chunks out.
 
-use super::{check, find_header, head_error, partial, trim, Header, HttpLimits, Parsed, Pieces};
+use super::{
+    check_headers, find_header, parse_head, put_header, trim, Header, HttpLimits, Parsed, Pieces,
+};
+use crate::digits::{hex, MAX_DIGITS};
+use crate::server::{response_headers, HttpVersion, LastEventId};
 use crate::HttpError;
 
 /// A parsed request head, borrowing the caller's buffer and header storage.
@@ -29,6 +33,7 @@ pub struct RequestHead<'h, 'b> {
 ///
 /// ```
 /// use sse_proto::http::{parse_request, HttpLimits, Parsed, EMPTY_HEADER};
+/// use sse_proto::server::LastEventId;
 ///
 /// let wire = b"GET /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\nLast-Event-ID: 41\r\n\r\n";
 /// let mut headers = [EMPTY_HEADER; 16];
@@ -36,7 +41,7 @@ pub struct RequestHead<'h, 'b> {
 ///     panic!("complete");
 /// };
 /// assert_eq!((req.method, req.path), ("GET", "/events"));
-/// assert_eq!(req.last_event_id(), Some("41"));
+/// assert_eq!(req.last_event_id(), LastEventId::Id("41"));
 /// assert!(req.accepts_event_stream());
 /// # Ok::<(), sse_proto::HttpError>(())
 /// ```
@@ -45,29 +50,21 @@ pub fn parse_request<'h, 'b>(
     headers: &'h mut [Header<'b>],
     limits: &HttpLimits,
 ) -> Result<Parsed<RequestHead<'h, 'b>>, HttpError> {
-    let slots = headers.len();
-    let window = &buf[..buf.len().min(limits.max_head_len)];
-    let mut request = httparse::Request::new(headers);
-    match request.parse(window) {
-        Err(e) => Err(head_error(e, slots)),
-        Ok(httparse::Status::Partial) => partial(window.len(), limits),
-        Ok(httparse::Status::Complete(head_len)) => {
-            let httparse::Request {
-                method,
-                path,
-                version,
-                headers,
-            } = request;
-            Ok(Parsed::Complete(RequestHead {
-                // httparse sets all three once the head is complete.
-                method: method.unwrap_or(""),
-                path: path.unwrap_or(""),
-                version: version.unwrap_or(1),
-                headers,
-                head_len,
-            }))
-        }
-    }
+    parse_head(buf, headers, limits, |window, headers| {
+        let mut request = httparse::Request::new(headers);
+        let head_len = match request.parse(window)? {
+            httparse::Status::Complete(head_len) => head_len,
+            httparse::Status::Partial => return Ok(httparse::Status::Partial),
+        };
+        Ok(httparse::Status::Complete(RequestHead {
+            // httparse sets all three once the head is complete.
+            method: request.method.unwrap_or(""),
+            path: request.path.unwrap_or(""),
+            version: request.version.unwrap_or(1),
+            headers: request.headers,
+            head_len,
+        }))
+    })
 }
 
 impl<'b> RequestHead<'_, 'b> {
@@ -76,11 +73,19 @@ impl<'b> RequestHead<'_, 'b> {
         find_header(self.headers, name)
     }
 
-    /// The `Last-Event-ID` to resume after: `None` when absent, empty, or not
-    /// UTF-8 (the client's decoder never produces such an ID).
-    pub fn last_event_id(&self) -> Option<&'b str> {
-        let value = self.header("last-event-id")?;
-        core::str::from_utf8(value).ok().filter(|s| !s.is_empty())
+    /// The request's `Last-Event-ID`, read by the same rules as
+    /// [`LastEventId::from_values`] (and so as `LastEventId::from_headers` on an
+    /// `http::HeaderMap` of the same headers): absent or blank is
+    /// [`Absent`](LastEventId::Absent); the value trimmed of spaces and tabs is
+    /// the [`Id`](LastEventId::Id); a repeated header, or one that is not UTF-8 or
+    /// holds NUL, CR or LF, is [`Invalid`](LastEventId::Invalid).
+    pub fn last_event_id(&self) -> LastEventId<'b> {
+        LastEventId::from_values(
+            self.headers
+                .iter()
+                .filter(|h| h.name.eq_ignore_ascii_case("last-event-id"))
+                .map(|h| h.value),
+        )
     }
 
     /// Whether the client accepts `text/event-stream`: no `Accept` header, or
@@ -107,12 +112,13 @@ impl<'b> RequestHead<'_, 'b> {
 
 /// The SSE response head, written as HTTP/1.1.
 ///
-/// `HTTP/1.1 200 OK`, `Content-Type: text/event-stream`, `Cache-Control:
-/// no-cache`, `X-Accel-Buffering: no` (nginx), then either `Connection:
-/// keep-alive` and `Transfer-Encoding: chunked` (the default; frame each write
-/// with [`encode_chunk`] and end with [`LAST_CHUNK`]) or, with
-/// [`chunked(false)`](ResponseHead::chunked), `Connection: close` and a body
-/// delimited by closing the connection. Then the extra headers, in order.
+/// `HTTP/1.1 200 OK`, then the [`response_headers`] for HTTP/1.1 (the same
+/// list, in the same order and lowercase, that a server on another HTTP stack
+/// sends), then the framing: `transfer-encoding: chunked` (the default; frame
+/// each write with [`encode_chunk`] and end with [`LAST_CHUNK`]) or, with
+/// [`chunked(false)`](ResponseHead::chunked), a body delimited by closing the
+/// connection, announced by `connection: close` in place of `keep-alive`. Then
+/// the extra headers, in order.
 ///
 /// # Examples
 ///
@@ -122,9 +128,14 @@ impl<'b> RequestHead<'_, 'b> {
 /// let extra = [("Access-Control-Allow-Origin", "*")];
 /// let head = ResponseHead::new().headers(&extra);
 /// let mut out = [0u8; 256];
-/// let n = head.write_into(&mut out)?;
-/// assert!(out[..n].starts_with(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"));
-/// assert!(out[..n].ends_with(b"Transfer-Encoding: chunked\r\nAccess-Control-Allow-Origin: *\r\n\r\n"));
+/// let n = head.encode_into(&mut out)?;
+/// assert_eq!(n, head.encoded_len()?);
+/// assert_eq!(
+///     &out[..n],
+///     b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n\
+///       x-accel-buffering: no\r\nconnection: keep-alive\r\ntransfer-encoding: chunked\r\n\
+///       Access-Control-Allow-Origin: *\r\n\r\n"
+/// );
 /// # Ok::<(), sse_proto::HttpError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -161,23 +172,14 @@ impl<'a> ResponseHead<'a> {
         self
     }
 
-    fn validate(&self) -> Result<(), HttpError> {
-        for (name, value) in self.headers {
-            check("header name", name.as_bytes(), true)?;
-            check("header value", value.as_bytes(), false)?;
-        }
-        Ok(())
-    }
-
-    /// The exact number of bytes [`write_into`](ResponseHead::write_into) writes.
+    /// The exact number of bytes [`encode_into`](ResponseHead::encode_into) writes.
     ///
     /// # Errors
     ///
     /// [`HttpError::InvalidField`] for an extra header name that is not a token or
     /// a value with CR, LF or NUL.
     pub fn encoded_len(&self) -> Result<usize, HttpError> {
-        self.validate()?;
-        Ok(self.total_len())
+        self.checked_len()
     }
 
     /// Writes the head at the start of `out`; returns the length written.
@@ -185,39 +187,45 @@ impl<'a> ResponseHead<'a> {
     /// # Errors
     ///
     /// As [`encoded_len`](ResponseHead::encoded_len), or
-    /// [`HttpError::BufferTooSmall`] with the length needed.
-    pub fn write_into(&self, out: &mut [u8]) -> Result<usize, HttpError> {
-        self.validate()?;
+    /// [`HttpError::BufferTooSmall`] with the length needed. Nothing is written
+    /// on error.
+    pub fn encode_into(&self, out: &mut [u8]) -> Result<usize, HttpError> {
         self.copy_into(out)
     }
 
-    /// Appends the head to `out`.
+    /// Appends the head to `out`; returns the length appended.
     ///
     /// # Errors
     ///
     /// As [`encoded_len`](ResponseHead::encoded_len); `out` is then unchanged.
     #[cfg(feature = "alloc")]
     #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
-    pub fn write_to_vec(&self, out: &mut alloc::vec::Vec<u8>) -> Result<(), HttpError> {
-        self.validate()?;
-        self.extend_vec(out);
-        Ok(())
+    pub fn encode_to_vec(&self, out: &mut alloc::vec::Vec<u8>) -> Result<usize, HttpError> {
+        self.extend_vec(out)
     }
 }
 
 impl Pieces for ResponseHead<'_> {
+    fn validate(&self) -> Result<(), HttpError> {
+        check_headers(self.headers)
+    }
+
     fn pieces(&self, put: &mut dyn FnMut(&[u8])) {
-        put(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nX-Accel-Buffering: no\r\n");
+        put(b"HTTP/1.1 200 OK\r\n");
+        for &(name, value) in response_headers(HttpVersion::Http11) {
+            // The one header that depends on the framing.
+            let value = if name == "connection" && !self.chunked {
+                "close"
+            } else {
+                value
+            };
+            put_header(put, name, value);
+        }
         if self.chunked {
-            put(b"Connection: keep-alive\r\nTransfer-Encoding: chunked\r\n");
-        } else {
-            put(b"Connection: close\r\n");
+            put_header(put, "transfer-encoding", "chunked");
         }
         for (name, value) in self.headers {
-            put(name.as_bytes());
-            put(b": ");
-            put(value.as_bytes());
-            put(b"\r\n");
+            put_header(put, name, value);
         }
         put(b"\r\n");
     }
@@ -235,17 +243,21 @@ pub fn encoded_chunk_len(data_len: usize) -> usize {
     if data_len == 0 {
         return 0;
     }
-    let digits = (usize::BITS - data_len.leading_zeros()).div_ceil(4) as usize;
-    digits.saturating_add(4).saturating_add(data_len)
+    let mut digits = [0; MAX_DIGITS];
+    hex(data_len as u64, &mut digits)
+        .len()
+        .saturating_add(4)
+        .saturating_add(data_len)
 }
 
-/// Frames `data` as one chunk (hex size, CRLF, data, CRLF) at the start of `out`.
-/// Empty `data` writes nothing (an empty chunk would end the body: send
-/// [`LAST_CHUNK`] for that).
+/// Frames `data` as one chunk (hex size, CRLF, data, CRLF) at the start of `out`
+/// and returns the length written. Empty `data` writes nothing (an empty chunk
+/// would end the body: send [`LAST_CHUNK`] for that).
 ///
 /// # Errors
 ///
-/// [`HttpError::BufferTooSmall`] with [`encoded_chunk_len`] as `required`.
+/// [`HttpError::BufferTooSmall`] with [`encoded_chunk_len`] as `required`;
+/// nothing is written then.
 ///
 /// ```
 /// use sse_proto::http::encode_chunk;
@@ -263,15 +275,14 @@ pub fn encode_chunk(data: &[u8], out: &mut [u8]) -> Result<usize, HttpError> {
     if required == 0 {
         return Ok(0);
     }
-    let digits = required - 4 - data.len();
-    let mut n = data.len();
-    for slot in out[..digits].iter_mut().rev() {
-        *slot = b"0123456789abcdef"[n % 16];
-        n /= 16;
-    }
-    out[digits..digits + 2].copy_from_slice(b"\r\n");
-    out[digits + 2..required - 2].copy_from_slice(data);
-    out[required - 2..].copy_from_slice(b"\r\n");
+    let mut digits = [0; MAX_DIGITS];
+    let size = hex(data.len() as u64, &mut digits);
+    let (head, rest) = out.split_at_mut(size.len() + 2);
+    let (body, tail) = rest.split_at_mut(data.len());
+    head[..size.len()].copy_from_slice(size);
+    head[size.len()..].copy_from_slice(b"\r\n");
+    body.copy_from_slice(data);
+    tail.copy_from_slice(b"\r\n");
     Ok(required)
 }
 
@@ -304,7 +315,11 @@ mod tests {
             (req.method, req.path, req.head_len),
             ("POST", "/v1/stream?x=1", head_len)
         );
-        assert_eq!(req.last_event_id(), None, "empty id means none");
+        assert_eq!(
+            req.last_event_id(),
+            LastEventId::Absent,
+            "empty id means none"
+        );
         assert!(req.accepts_event_stream(), "text/* matches");
     }
 
@@ -354,19 +369,71 @@ mod tests {
         ));
     }
 
+    /// The headers of a head written by `head`, as `(name, value)` strings.
+    fn written_headers(head: &ResponseHead<'_>) -> Vec<(std::string::String, std::string::String)> {
+        let mut out = std::vec![0u8; 512];
+        let n = head.encode_into(&mut out).unwrap();
+        assert_eq!(n, head.encoded_len().unwrap());
+        let mut headers = [EMPTY_HEADER; 16];
+        let Ok(Parsed::Complete(r)) =
+            super::super::parse_response(&out[..n], &mut headers, &HttpLimits::default())
+        else {
+            panic!("a complete head")
+        };
+        assert_eq!(
+            (r.version, r.status, r.reason, r.head_len),
+            (1, 200, "OK", n)
+        );
+        r.headers
+            .iter()
+            .map(|h| (h.name.into(), std::str::from_utf8(h.value).unwrap().into()))
+            .collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(std::string::String, std::string::String)> {
+        list.iter().map(|&(n, v)| (n.into(), v.into())).collect()
+    }
+
+    #[test]
+    fn response_head_writes_the_response_headers_list() {
+        let h1 = pairs(response_headers(HttpVersion::Http11));
+        let extra = [("X-Extra", "1")];
+        let mut chunked = h1.clone();
+        chunked.extend(pairs(&[("transfer-encoding", "chunked"), ("X-Extra", "1")]));
+        assert_eq!(
+            written_headers(&ResponseHead::new().headers(&extra)),
+            chunked
+        );
+        // Close-delimited: the same list, `connection: close` in place of keep-alive.
+        let close: Vec<_> = h1
+            .into_iter()
+            .map(|(n, v)| {
+                if n == "connection" {
+                    (n, "close".into())
+                } else {
+                    (n, v)
+                }
+            })
+            .collect();
+        assert_eq!(close.len(), response_headers(HttpVersion::Http11).len());
+        assert!(close.contains(&("connection".into(), "close".into())));
+        assert_eq!(written_headers(&ResponseHead::new().chunked(false)), close);
+        assert_eq!(ResponseHead::default(), ResponseHead::new());
+    }
+
     #[test]
     fn close_delimited_head() {
         let mut out = [0u8; 200];
         let head = ResponseHead::new().chunked(false);
-        let n = head.write_into(&mut out).unwrap();
+        let n = head.encode_into(&mut out).unwrap();
         assert_eq!(n, head.encoded_len().unwrap());
         assert_eq!(
             &out[..n],
-            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\
-              X-Accel-Buffering: no\r\nConnection: close\r\n\r\n"
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n\
+              x-accel-buffering: no\r\nconnection: close\r\n\r\n"
         );
         assert_eq!(
-            head.write_into(&mut out[..n - 1]),
+            head.encode_into(&mut out[..n - 1]),
             Err(HttpError::BufferTooSmall { required: n })
         );
         let bad = [("X", "1\r\nSet-Cookie: a")];
@@ -377,6 +444,142 @@ mod tests {
                 byte: b'\r'
             })
         );
+        let bad = [("X:", "1")];
+        assert_eq!(
+            ResponseHead::new().headers(&bad).encode_into(&mut out),
+            Err(HttpError::InvalidField {
+                field: "header name",
+                byte: b':'
+            })
+        );
+    }
+
+    #[test]
+    #[cfg(feature = "alloc")]
+    fn vec_output_appends_what_slice_output_writes() {
+        let extra = [("A", "b")];
+        let head = ResponseHead::new().headers(&extra);
+        let mut slice = [0u8; 256];
+        let n = head.encode_into(&mut slice).unwrap();
+        let mut v = b"before".to_vec();
+        assert_eq!(head.encode_to_vec(&mut v), Ok(n));
+        assert_eq!(&v[..6], b"before");
+        assert_eq!(&v[6..], &slice[..n]);
+        let bad = [("A", "\n")];
+        assert!(ResponseHead::new()
+            .headers(&bad)
+            .encode_to_vec(&mut v)
+            .is_err());
+        assert_eq!(v.len(), 6 + n, "unchanged on error");
+    }
+
+    /// A request head over `headers`, as a caller (or a test) may build one.
+    fn head_over<'h, 'b>(headers: &'h [Header<'b>]) -> RequestHead<'h, 'b> {
+        RequestHead {
+            method: "GET",
+            path: "/",
+            version: 1,
+            headers,
+            head_len: 0,
+        }
+    }
+
+    /// `RequestHead::last_event_id` and `LastEventId::from_headers` (feature
+    /// `http`) give the `LastEventId::parse` answer for the same headers:
+    /// repeated, non-UTF-8, padded, NUL-holding, blank, absent.
+    #[test]
+    fn last_event_id_has_one_answer() {
+        use crate::server::InvalidLastEventId::{ForbiddenByte, NotUtf8, Repeated};
+        use LastEventId::{Absent, Id, Invalid};
+        let cases: [(&[&[u8]], LastEventId<'static>); 10] = [
+            (&[], Absent),
+            (&[b"7"], Id("7")),
+            (&[b" 7\t"], Id("7")),
+            (&[b"\t "], Absent),
+            (&[b"7", b"8"], Invalid(Repeated)),
+            (&[b"7", b""], Invalid(Repeated)),
+            (&[b"7", b"7"], Invalid(Repeated)),
+            (&[b"\xff7"], Invalid(NotUtf8 { valid_up_to: 0 })),
+            (&[b"a\xc3"], Invalid(NotUtf8 { valid_up_to: 1 })),
+            (&[b"4\x002"], Invalid(ForbiddenByte { byte: 0, offset: 1 })),
+        ];
+        for (values, want) in cases {
+            let mut headers = Vec::new();
+            headers.push(Header {
+                name: "Host",
+                value: b"h",
+            });
+            for (i, value) in values.iter().enumerate() {
+                let name = ["Last-Event-ID", "last-event-id"][i % 2];
+                headers.push(Header { name, value });
+                headers.push(Header {
+                    name: "X-Other",
+                    value: b"1",
+                });
+            }
+            assert_eq!(head_over(&headers).last_event_id(), want, "{values:?}");
+            if let [one] = values {
+                assert_eq!(LastEventId::parse(Some(one)), want, "{values:?}");
+            }
+            #[cfg(feature = "http")]
+            {
+                let mut map = ::http::HeaderMap::new();
+                let mut representable = true;
+                for h in &headers {
+                    match ::http::HeaderValue::from_bytes(h.value) {
+                        Ok(v) => {
+                            let name = ::http::HeaderName::from_bytes(h.name.as_bytes()).unwrap();
+                            map.append(name, v);
+                        }
+                        // A HeaderMap cannot hold NUL (nor CR or LF).
+                        Err(_) => representable = false,
+                    }
+                }
+                if representable {
+                    assert_eq!(LastEventId::from_headers(&map), want, "{values:?}");
+                } else {
+                    assert!(values.iter().any(|v| v.contains(&0)));
+                }
+            }
+        }
+    }
+
+    /// The same answers for headers as they arrive, parsed from the wire.
+    #[test]
+    fn last_event_id_from_the_wire() {
+        use crate::server::InvalidLastEventId::{NotUtf8, Repeated};
+        let parse = |wire: &[u8], want: LastEventId<'_>| {
+            let mut headers = [EMPTY_HEADER; 8];
+            let Ok(Parsed::Complete(req)) =
+                parse_request(wire, &mut headers, &HttpLimits::default())
+            else {
+                panic!("{wire:?}")
+            };
+            assert_eq!(req.last_event_id(), want, "{wire:?}");
+        };
+        parse(
+            b"GET / HTTP/1.1\r\nLast-Event-ID:  41 \r\n\r\n",
+            LastEventId::Id("41"),
+        );
+        parse(
+            b"GET / HTTP/1.1\r\nLast-Event-ID: 1\r\nlast-event-id: 2\r\n\r\n",
+            LastEventId::Invalid(Repeated),
+        );
+        parse(
+            b"GET / HTTP/1.1\r\nLast-Event-ID: \xe9\r\n\r\n",
+            LastEventId::Invalid(NotUtf8 { valid_up_to: 0 }),
+        );
+        parse(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n", LastEventId::Absent);
+        // httparse refuses a NUL in a header value: the request never gets here.
+        let mut headers = [EMPTY_HEADER; 8];
+        assert!(matches!(
+            parse_request(
+                b"GET / HTTP/1.1\r\nLast-Event-ID: 1\x002\r\n\r\n",
+                &mut headers,
+                &HttpLimits::default()
+            ),
+            Err(HttpError::MalformedHead { .. })
+        ));
     }
 
     #[test]
@@ -396,14 +599,46 @@ mod tests {
         wire.extend_from_slice(LAST_CHUNK);
         let mut d = ChunkedDecoder::new(HttpLimits::default());
         let mut input = &wire[..];
-        let mut total = 0;
+        let mut data = Vec::new();
         while !d.is_done() {
             let step = d.decode(input).unwrap();
-            total += step.data.len();
+            // A decoder that stops making progress fails the test, never hangs it.
+            assert!(
+                step.consumed > 0,
+                "no progress with {} bytes left",
+                input.len()
+            );
+            data.extend_from_slice(step.data);
             input = &input[step.consumed..];
         }
-        assert_eq!(total, 1 + 15 + 16 + 17 + 255 + 256 + 4096);
+        let lens = [1usize, 15, 16, 17, 255, 256, 4096];
+        let expected: Vec<u8> = lens
+            .iter()
+            .flat_map(|&len| (0..len).map(|i| (i % 251) as u8))
+            .collect();
+        assert_eq!(data, expected);
         assert!(input.is_empty());
         assert_eq!(encode_chunk(b"", &mut []), Ok(0));
+        assert_eq!(encoded_chunk_len(0), 0);
+    }
+
+    #[test]
+    fn chunk_sizes_in_hex() {
+        let mut out = [0u8; 64];
+        for (len, head) in [
+            (1, &b"1\r\n"[..]),
+            (15, b"f\r\n"),
+            (16, b"10\r\n"),
+            (26, b"1a\r\n"),
+        ] {
+            let data = [b'x'; 26];
+            let n = encode_chunk(&data[..len], &mut out).unwrap();
+            assert_eq!(n, head.len() + len + 2);
+            assert_eq!(&out[..head.len()], head);
+            assert_eq!(&out[head.len()..n - 2], &data[..len]);
+            assert_eq!(&out[n - 2..n], b"\r\n");
+        }
+        assert_eq!(encoded_chunk_len(0x1000), 4 + 4 + 0x1000);
+        assert_eq!(encoded_chunk_len(usize::MAX), usize::MAX);
     }
 }

@@ -50,7 +50,7 @@ const HTTP2: &[(&str, &str)] = match HTTP11.split_last() {
 /// # Examples
 ///
 /// ```
-/// use sse_proto::{response_headers, HttpVersion};
+/// use sse_proto::server::{response_headers, HttpVersion};
 ///
 /// let h1 = response_headers(HttpVersion::Http11);
 /// assert!(h1.contains(&("connection", "keep-alive")));
@@ -90,7 +90,7 @@ mod http_types {
     /// use http::{HeaderMap, Version};
     ///
     /// let mut headers = HeaderMap::new();
-    /// sse_proto::insert_response_headers(&mut headers, Version::HTTP_2);
+    /// sse_proto::server::insert_response_headers(&mut headers, Version::HTTP_2);
     /// assert_eq!(headers["content-type"], "text/event-stream");
     /// assert!(!headers.contains_key("connection"));
     /// ```

@@ -72,7 +72,7 @@ impl<'a> LastEventId<'a> {
     /// # Examples
     ///
     /// ```
-    /// use sse_proto::{InvalidLastEventId, LastEventId};
+    /// use sse_proto::server::{InvalidLastEventId, LastEventId};
     ///
     /// assert_eq!(LastEventId::parse(Some(b" 42\t")), LastEventId::Id("42"));
     /// assert_eq!(LastEventId::parse(Some(b"  ")), LastEventId::Absent);
@@ -121,7 +121,7 @@ impl<'a> LastEventId<'a> {
     /// [`Invalid`](LastEventId::Invalid)`(`[`Repeated`](InvalidLastEventId::Repeated)`)`.
     ///
     /// ```
-    /// use sse_proto::{InvalidLastEventId, LastEventId};
+    /// use sse_proto::server::{InvalidLastEventId, LastEventId};
     ///
     /// assert_eq!(LastEventId::from_values([&b"7"[..]]), LastEventId::Id("7"));
     /// assert_eq!(
@@ -142,7 +142,7 @@ impl<'a> LastEventId<'a> {
     ///
     /// ```
     /// use http::HeaderMap;
-    /// use sse_proto::LastEventId;
+    /// use sse_proto::server::LastEventId;
     ///
     /// let mut headers = HeaderMap::new();
     /// headers.insert("last-event-id", "  99 ".parse().unwrap());

@@ -1,5 +1,73 @@
 //! The server side, sans-IO: response headers, the `Last-Event-ID` request
 //! header, keepalive timing per stream, and (with `alloc`) a replay history.
+//!
+//! - [`response_headers`] for the HTTP version in use (no `connection` header on
+//!   HTTP/2 and HTTP/3); [`insert_response_headers`] puts them in an
+//!   `http::HeaderMap` (feature `http`). [`http::ResponseHead`](crate::http::ResponseHead)
+//!   writes the same list as HTTP/1.1 bytes.
+//! - [`LastEventId`]: what the reconnecting client's `Last-Event-ID` says, from
+//!   raw bytes, an `http::HeaderMap`, or
+//!   [`http::RequestHead::last_event_id`](crate::http::RequestHead::last_event_id),
+//!   all by the same rules.
+//! - `History` (feature `alloc`): the last events of a stream, encoded once,
+//!   and what to replay for an ID ([`Resume`]); it refuses an event with a
+//!   [`HistoryError`](crate::HistoryError).
+//! - [`ServerStream`]: when a keepalive comment is due.
+//!
+//! # Example: serving a stream over HTTP/1.1
+//!
+//! A client reconnects after event 2; the server replays event 3, then goes on
+//! live and keeps the idle connection open with a keepalive. The bytes that a
+//! real server writes to its socket go to `wire` here.
+//!
+//! ```
+//! # #[cfg(feature = "alloc")] {
+//! use sse_proto::http::{encode_chunk, parse_request, HttpLimits, Parsed, ResponseHead, EMPTY_HEADER};
+//! use sse_proto::server::{History, HistoryLimits, LastEventId, Resume, ServerStream};
+//! use sse_proto::{Encoder, EventFrame, Instant};
+//!
+//! let mut history = History::new(HistoryLimits::default());
+//! for data in ["one", "two", "three"] {
+//!     history.push(EventFrame::new(data)).unwrap(); // IDs 1, 2, 3
+//! }
+//!
+//! let request = b"GET /events HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 2\r\n\r\n";
+//! let mut headers = [EMPTY_HEADER; 16];
+//! let Parsed::Complete(head) = parse_request(request, &mut headers, &HttpLimits::default())? else {
+//!     unreachable!("a real server reads more and parses again");
+//! };
+//! let mut wire = Vec::new();
+//! ResponseHead::new().encode_to_vec(&mut wire)?;
+//! let mut chunk = [0u8; 256];
+//! let now = Instant::from_millis(0);
+//! let mut stream = ServerStream::new(now, ServerStream::DEFAULT_KEEPALIVE_INTERVAL);
+//!
+//! match head.last_event_id() {
+//!     LastEventId::Id(id) => match history.resume(id) {
+//!         Resume::From(replay) => {
+//!             let n = encode_chunk(replay.as_bytes(), &mut chunk)?;
+//!             wire.extend_from_slice(&chunk[..n]);
+//!             stream.on_write(now);
+//!         }
+//!         Resume::Gap | Resume::Unknown => { /* send the full state instead */ }
+//!     },
+//!     LastEventId::Absent | LastEventId::Invalid(_) => { /* a fresh client */ }
+//! }
+//! assert!(wire.ends_with(b"f\r\nid: 3\ndata: three\n\n\r\n"));
+//!
+//! // Nothing to send for 15 s: a keepalive is due.
+//! let later = stream.poll_timeout().unwrap();
+//! assert_eq!(later, Instant::from_millis(15_000));
+//! if let Some(keepalive) = stream.handle_timeout(later) {
+//!     let mut frame = [0u8; 8];
+//!     let n = Encoder::new().encode_into(keepalive, &mut frame)?;
+//!     let n = encode_chunk(&frame[..n], &mut chunk)?;
+//!     wire.extend_from_slice(&chunk[..n]);
+//! }
+//! assert!(wire.ends_with(b"3\r\n:\n\n\r\n"));
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod headers;
 #[cfg(feature = "alloc")]
@@ -48,7 +116,8 @@ impl From<Keepalive> for Frame<'_> {
 ///
 /// ```
 /// use core::time::Duration;
-/// use sse_proto::{Instant, Keepalive, ServerStream};
+/// use sse_proto::Instant;
+/// use sse_proto::server::{Keepalive, ServerStream};
 ///
 /// let t0 = Instant::from_millis(0);
 /// let mut stream = ServerStream::new(t0, Duration::from_secs(15));
