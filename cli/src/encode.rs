@@ -61,13 +61,15 @@ impl EncodeCliError {
     }
 }
 
+/// Says only what went wrong at this layer; the cause, when there is one, is the
+/// [`source`](std::error::Error::source), printed once by [`crate::report`].
 impl fmt::Display for EncodeCliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            EncodeCliError::Io(e) => write!(f, "i/o error: {e}"),
-            EncodeCliError::Json { line, error } => write!(f, "line {line}: invalid json: {error}"),
+            EncodeCliError::Io(_) => f.write_str("i/o error"),
+            EncodeCliError::Json { line, .. } => write!(f, "line {line}: invalid json"),
             EncodeCliError::Shape { line, problem } => write!(f, "line {line}: {problem}"),
-            EncodeCliError::Refused { line, error } => write!(f, "line {line}: refused: {error}"),
+            EncodeCliError::Refused { line, .. } => write!(f, "line {line}: refused"),
         }
     }
 }
@@ -230,7 +232,8 @@ mod tests {
             matches!(err, EncodeCliError::Json { line: 3, .. }),
             "{err:?}"
         );
-        assert!(err.to_string().starts_with("line 3: invalid json: "));
+        assert_eq!(err.to_string(), "line 3: invalid json");
+        assert!(crate::report(&err).starts_with("line 3: invalid json: EOF while parsing"));
         assert_eq!(err.exit_code(), 2);
     }
 
@@ -244,8 +247,10 @@ mod tests {
         ));
         assert_eq!(out, "id: 1\ndata: a\n\n");
         let err = err.unwrap();
+        // The chain prints each layer once: the encoder's reason is the source.
+        assert_eq!(err.to_string(), "line 2: refused");
         assert_eq!(
-            err.to_string(),
+            crate::report(&err),
             "line 2: refused: invalid byte 0x0a at offset 1 of the id field"
         );
         assert_eq!(err.exit_code(), 2);
@@ -278,6 +283,7 @@ mod tests {
         }
         let err = run(&b"{\"type\":\"retry\",\"ms\":1}\n"[..], Full).unwrap_err();
         assert!(matches!(err, EncodeCliError::Io(_)), "{err:?}");
+        assert_eq!(crate::report(&err), "i/o error: write zero");
         assert_eq!(err.exit_code(), 1);
     }
 
@@ -308,7 +314,11 @@ mod tests {
         ] {
             let (out, err) = encode(input);
             assert_eq!(out, "", "{input}");
-            assert_eq!(err.map(|e| e.to_string()).as_deref(), Some(want), "{input}");
+            assert_eq!(
+                err.map(|e| crate::report(&e)).as_deref(),
+                Some(want),
+                "{input}"
+            );
         }
     }
 

@@ -43,7 +43,7 @@ fn main() -> ExitCode {
             .map(|e| (e.is_broken_pipe(), e.exit_code(), e.to_string())),
         Command::Encode => encode::run(io::stdin().lock(), stdout)
             .err()
-            .map(|e| (e.is_broken_pipe(), e.exit_code(), e.to_string())),
+            .map(|e| (e.is_broken_pipe(), e.exit_code(), report(&e))),
     };
     match failure {
         None => ExitCode::SUCCESS,
@@ -54,4 +54,17 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// `error` and its causes, outermost first, joined by `": "`: each layer's
+/// `Display` says only its own part, so every cause appears once.
+fn report(error: &dyn std::error::Error) -> String {
+    let mut out = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        out.push_str(": ");
+        out.push_str(&e.to_string());
+        cause = e.source();
+    }
+    out
 }

@@ -304,7 +304,26 @@ impl fmt::Display for EncodeError {
 
 impl core::error::Error for EncodeError {}
 
-/// Why a [`History`](crate::History) did not take an event. Nothing was added.
+/// Why a [`History`](crate::server::History) did not take an event. Nothing was added.
+///
+/// Like every error of this crate, its `Display` says only what went wrong at
+/// its own layer; the encoder's reason for [`HistoryError::Encode`] is its
+/// [`source`](core::error::Error::source), so a report that walks the chain
+/// prints each cause once.
+///
+/// # Examples
+///
+/// ```
+/// use core::error::Error;
+/// use sse_proto::{EncodeError, Field, HistoryError};
+///
+/// let e = HistoryError::from(EncodeError::InvalidField { field: Field::Id, byte: 0, offset: 1 });
+/// assert_eq!(e.to_string(), "event not encodable");
+/// assert_eq!(
+///     e.source().map(|cause| cause.to_string()).as_deref(),
+///     Some("invalid byte 0x00 at offset 1 of the id field")
+/// );
+/// ```
 #[cfg(feature = "alloc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -327,7 +346,8 @@ pub enum HistoryError {
 impl fmt::Display for HistoryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            HistoryError::Encode(e) => write!(f, "event not encodable: {e}"),
+            // The encoder's reason is the `source()`, printed by whoever walks the chain.
+            HistoryError::Encode(_) => f.write_str("event not encodable"),
             HistoryError::UnexpectedId => write!(f, "event has an id but the history assigns them"),
             HistoryError::MissingId => write!(f, "event needs a non-empty id"),
             HistoryError::DuplicateId => write!(f, "event id already held"),

@@ -566,12 +566,29 @@ mod tests {
             HistoryError::DuplicateId.to_string(),
             "event id already held"
         );
+        // The chain as a report prints it: each layer once.
+        let chain = |e: &dyn core::error::Error| {
+            let mut out = e.to_string();
+            let mut cause = e.source();
+            while let Some(e) = cause {
+                out = format!("{out}: {e}");
+                cause = e.source();
+            }
+            out
+        };
         let e = HistoryError::from(EncodeError::BufferTooSmall { required: 3 });
         assert_eq!(
-            e.to_string(),
+            chain(&e),
             "event not encodable: buffer too small: 3 bytes required"
         );
-        assert!(core::error::Error::source(&e).is_some());
+        assert_eq!(
+            chain(&HistoryError::MissingId),
+            "event needs a non-empty id"
+        );
+        assert_eq!(
+            chain(&HistoryError::IdsExhausted),
+            "history ids exhausted at 18446744073709551615"
+        );
     }
 
     proptest! {
