@@ -92,6 +92,7 @@ impl BodyDecoder {
     /// framing ended without its last chunk or fewer bytes than `Content-Length`
     /// came. Pass the result to
     /// [`Client::handle_end`](crate::client::Client::handle_end).
+    #[must_use = "a truncated body must be told apart from a complete one: pass it to `Client::handle_end`"]
     pub fn finish(&self) -> StreamEnd {
         match self.kind {
             Kind::UntilClose => StreamEnd::Clean,

@@ -73,6 +73,7 @@ pub struct ChunkedDecoder {
 
 /// One step of a body de-framer: bytes used and the body data among them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[must_use = "the body data must be passed on and the input advanced by `consumed`"]
 pub struct BodyChunk<'a> {
     /// How many input bytes this step used; advance the input by this many.
     pub consumed: usize,

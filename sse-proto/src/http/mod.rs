@@ -61,6 +61,7 @@ use crate::HttpError;
 
 /// The result of parsing a head that may not have fully arrived yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[must_use = "a complete head says where the body starts (`head_len`); a partial one needs more input"]
 pub enum Parsed<T> {
     /// The whole head was there.
     Complete(T),

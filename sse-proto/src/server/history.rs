@@ -68,7 +68,7 @@ enum Ids {
 ///   like a gap: the client's state cannot be trusted to be a prefix of this
 ///   stream.
 #[derive(Debug, Clone)]
-#[must_use]
+#[must_use = "a gap or an unknown ID needs the server's decision (full state, or 204); replayed events must be written"]
 pub enum Resume<'a> {
     /// The events after the client's ID, oldest first (possibly none).
     From(Replay<'a>),
@@ -83,6 +83,7 @@ pub enum Resume<'a> {
 /// `id` line included. [`Replay::as_bytes`] gives all of them as one slice, for a
 /// single write.
 #[derive(Debug, Clone)]
+#[must_use = "the replayed events must be written to the client"]
 pub struct Replay<'a> {
     /// The remaining events, back to back.
     bytes: &'a [u8],

@@ -53,7 +53,7 @@
 //!     },
 //!     LastEventId::Absent | LastEventId::Invalid(_) => { /* a fresh client */ }
 //! }
-//! assert!(wire.ends_with(b"f\r\nid: 3\ndata: three\n\n\r\n"));
+//! assert!(wire.ends_with(b"13\r\nid: 3\ndata: three\n\n\r\n"));
 //!
 //! // Nothing to send for 15 s: a keepalive is due.
 //! let later = stream.poll_timeout().unwrap();
@@ -88,6 +88,7 @@ pub use last_event_id::{InvalidLastEventId, LastEventId};
 /// The keepalive comment is due: encode [`Frame::Keepalive`] (or this value,
 /// which converts into it) and write it to the stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[must_use = "the keepalive comment is due: write it to the stream"]
 pub struct Keepalive;
 
 impl From<Keepalive> for Frame<'_> {
@@ -178,6 +179,7 @@ impl ServerStream {
     /// Returns [`Keepalive`] when [`poll_timeout`](Self::poll_timeout) is due at
     /// `now`, and counts it as written at `now`; otherwise `None` (a timer that
     /// fired early, or a write since it was armed, changes nothing).
+    #[must_use = "a due keepalive counts as written: write it, or the idle connection may be dropped"]
     pub fn handle_timeout(&mut self, now: Instant) -> Option<Keepalive> {
         let deadline = self.poll_timeout()?;
         if now < deadline {
