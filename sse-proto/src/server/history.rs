@@ -339,8 +339,11 @@ impl History {
                 }
             }
         }
+        // Compacting moves the held bytes, at most as many as it reclaims: O(1)
+        // amortised per byte pushed, and the buffer stays below twice the held
+        // bytes (a history holds at least its newest event, so never nothing).
         let dead = (self.head - self.base) as usize;
-        if dead > 0 && dead >= self.buf.len() - dead {
+        if dead >= self.buf.len() - dead {
             self.buf.drain(..dead);
             self.base = self.head;
         }
@@ -458,6 +461,48 @@ mod tests {
             h.bytes(),
             b"id: 11\ndata: b\n\nid: 12\ndata: c\n\nid: 13\ndata: d\n\n"
         );
+    }
+
+    /// The dead prefix left by evictions is reclaimed (memory stays below
+    /// twice the held bytes), and not more often than needed (the bytes moved
+    /// by compactions never exceed the bytes pushed: pushes stay O(1)
+    /// amortised, not O(n)).
+    #[test]
+    fn compaction_bounds_memory_and_moves_little() {
+        for (max_events, max_bytes) in [(10, 1 << 20), (1000, 100), (1, 1 << 20)] {
+            let mut h = History::new(HistoryLimits::new(max_events, max_bytes));
+            let (mut pushed, mut moved, mut compactions) = (0, 0, 0);
+            for i in 0..2000 {
+                let data = "x".repeat(i % 7);
+                let base = h.base;
+                pushed += h.push(EventFrame::new(&data)).unwrap().len();
+                assert!(!h.is_empty());
+                let held = h.bytes().len();
+                assert!(
+                    h.buf.len() < 2 * held,
+                    "{} bytes kept for {held}",
+                    h.buf.len()
+                );
+                if h.base != base {
+                    compactions += 1;
+                    moved += h.buf.len();
+                    assert_eq!(h.buf.len(), held, "a compaction keeps only the held bytes");
+                }
+            }
+            assert!(compactions > 0);
+            assert!(moved <= pushed, "moved {moved} bytes for {pushed} pushed");
+        }
+    }
+
+    #[test]
+    fn limits_len_and_emptiness() {
+        let limits = HistoryLimits::new(3, 1000);
+        let mut h = History::new(limits);
+        assert_eq!(h.limits(), limits);
+        assert_eq!((h.len(), h.is_empty()), (0, true));
+        h.push(EventFrame::new("a")).unwrap();
+        assert_eq!((h.len(), h.is_empty()), (1, false));
+        assert_eq!(HistoryLimits::default(), HistoryLimits::new(1024, 1 << 20));
     }
 
     #[test]
