@@ -73,7 +73,8 @@ impl BodyDecoder {
         match &mut self.kind {
             Kind::Chunked(c) => c.decode(input),
             Kind::Length { remaining } => {
-                let take = usize::try_from(*remaining).map_or(input.len(), |r| r.min(input.len()));
+                // At most `input.len()`, so the `usize` cast is lossless.
+                let take = (*remaining).min(input.len() as u64) as usize;
                 *remaining -= take as u64;
                 Ok(BodyChunk {
                     consumed: take,

@@ -118,8 +118,8 @@ impl ChunkedDecoder {
         let mut pos = 0;
         while pos < input.len() {
             if self.state == State::Data {
-                let take = usize::try_from(self.size)
-                    .map_or(input.len() - pos, |s| s.min(input.len() - pos));
+                // At most the input left, so the `usize` cast is lossless.
+                let take = self.size.min((input.len() - pos) as u64) as usize;
                 self.size -= take as u64;
                 if self.size == 0 {
                     self.state = State::DataCr;

@@ -293,6 +293,39 @@ mod tests {
         assert!(!is_event_stream(b"application/json"));
     }
 
+    /// The documented defaults: a 16 KiB head, a 1 KiB chunk-size line and
+    /// 16 KiB of trailers are the most accepted.
+    #[test]
+    fn default_limits_are_as_documented() {
+        let limits = HttpLimits::default();
+        assert_eq!(limits, HttpLimits::new());
+        assert_eq!(
+            (
+                limits.max_head_len,
+                limits.max_chunk_line_len,
+                limits.max_trailers_len
+            ),
+            (16_384, 1_024, 16_384)
+        );
+        // A head filling the window exactly is complete; one byte longer is not.
+        let head = |len: usize| {
+            let mut head = b"HTTP/1.1 200 OK\r\nX: ".to_vec();
+            head.resize(len - 4, b'a');
+            head.extend_from_slice(b"\r\n\r\n");
+            head
+        };
+        let mut headers = [EMPTY_HEADER; 2];
+        assert!(matches!(
+            parse_response(&head(16_384), &mut headers, &limits),
+            Ok(Parsed::Complete(r)) if r.head_len == 16_384
+        ));
+        let mut headers = [EMPTY_HEADER; 2];
+        assert_eq!(
+            parse_response(&head(16_385), &mut headers, &limits),
+            Err(HttpError::HeadTooLarge { limit: 16_384 })
+        );
+    }
+
     #[test]
     fn trim_handles_all_blank() {
         assert_eq!(trim(b"  \t "), b"");
