@@ -9,10 +9,13 @@
 //! `Last-Event-ID`, `Accept`); [`ResponseHead`] writes the SSE response head and
 //! [`encode_chunk`] frames body bytes when the response is chunked.
 //!
-//! Nothing here allocates or reads a socket: output goes into `&mut [u8]` (with
-//! [`HttpError::BufferTooSmall`] saying how much is needed) or, under `alloc`, a
-//! `Vec<u8>`. Incomplete input is [`Parsed::Partial`], never an error; every
-//! malformed or oversized input is a typed [`HttpError`], never a panic.
+//! Nothing here allocates or reads a socket. The writers follow the crate's one
+//! scheme: `encoded_len()` is exact, `encode_into(&mut [u8])` returns the bytes
+//! written (or [`HttpError::BufferTooSmall`] with the length needed) and, under
+//! `alloc`, `encode_to_vec(&mut Vec<u8>)` returns the bytes appended; a field
+//! that would break the message is refused before anything is written.
+//! Incomplete input is [`Parsed::Partial`], never an error; every malformed or
+//! oversized input is a typed [`HttpError`], never a panic.
 //!
 //! Redirects, TLS, proxies and connection reuse are the adapter's job.
 //!
