@@ -39,6 +39,25 @@ fn decode_chunked(body: &[u8], cuts: &[usize]) -> naive::Decoded {
 /// blocks without a line end), which classifies its bytes in one pass.
 static LONG_RUN: [u8; 300] = [b'a'; 300];
 
+/// The most pieces in a [`stream`] built from them.
+const MAX_PIECES: usize = 59;
+
+/// The most bytes of noise in a [`stream`].
+const MAX_NOISE: usize = 199;
+
+/// The longest [`stream`]: [`MAX_PIECES`] long runs, the longest piece.
+const MAX_BODY: usize = MAX_PIECES * LONG_RUN.len();
+
+const _: () = assert!(MAX_NOISE <= MAX_BODY);
+
+/// Memory for a [`Decoder::with_buffer`] that no [`stream`] can fill: each of
+/// its eighths (the event type, the ID, the ID being read) holds a whole body
+/// decoded lossily (one byte becomes at most three), and its five-eighths main
+/// part more than a body's data and partial line plus a lossy copy of them.
+fn fixed_memory() -> Vec<u8> {
+    vec![0; 8 * 3 * MAX_BODY]
+}
+
 /// Byte strings built from the pieces the grammar cares about, plus noise.
 fn stream() -> impl Strategy<Value = Vec<u8>> {
     let piece = prop_oneof![
@@ -62,10 +81,10 @@ fn stream() -> impl Strategy<Value = Vec<u8>> {
         1 => Just(&b"\t"[..]),
         1 => Just(&b"Data"[..]),
     ];
-    let structured = prop::collection::vec(piece, 0..60).prop_map(|v| v.concat());
+    let structured = prop::collection::vec(piece, 0..=MAX_PIECES).prop_map(|v| v.concat());
     prop_oneof![
         3 => structured,
-        1 => prop::collection::vec(any::<u8>(), 0..200),
+        1 => prop::collection::vec(any::<u8>(), 0..=MAX_NOISE),
     ]
 }
 
@@ -76,8 +95,18 @@ fn cuts(len: usize) -> impl Strategy<Value = Vec<usize>> {
     })
 }
 
+/// 2000 cases, or `PROPTEST_CASES` when set (fewer for mutation runs, more for
+/// a long soak).
+fn config() -> ProptestConfig {
+    let mut config = ProptestConfig::default();
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        config.cases = 2000;
+    }
+    config
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(config())]
 
     #[test]
     fn equals_naive_reference((body, cuts) in stream().prop_flat_map(|b| {
@@ -112,7 +141,7 @@ proptest! {
     #[test]
     fn fixed_buffer_equals_growable(body in stream(), cuts in cuts(64)) {
         // Big enough for every generated stream: same output, no BufferFull.
-        let mut mem = [0u8; 8 * 1024];
+        let mut mem = fixed_memory();
         let mut fixed = Decoder::with_buffer(&mut mem).with_limits(Limits::unlimited());
         prop_assert_eq!(feed(&mut fixed, &body, &cuts), decode_chunked(&body, &cuts));
     }
@@ -143,6 +172,22 @@ proptest! {
         // Errors land at the same place in the item sequence whatever the chunking.
         prop_assert_eq!(run(&cuts), run(&[]));
     }
+}
+
+/// The longest `id` line [`stream`] makes (its last piece is the line end), which
+/// overflowed the 1 KiB ID slot of the 8 KiB buffer `fixed_buffer_equals_growable`
+/// once had (from four long runs on).
+#[test]
+fn fixed_buffer_fits_the_longest_generated_id() {
+    let runs = vec![&LONG_RUN[..]; MAX_PIECES - 3].concat();
+    let body = [&b"id:"[..], &runs, b"\n"].concat();
+    let mut mem = fixed_memory();
+    let mut fixed = Decoder::with_buffer(&mut mem).with_limits(Limits::unlimited());
+    assert_eq!(feed(&mut fixed, &body, &[]), decode_chunked(&body, &[]));
+    assert_eq!(fixed.last_event_id().len(), 0, "not dispatched");
+    let mut feed = fixed.feed(b"\n");
+    assert!(feed.next_item().is_none());
+    assert_eq!(fixed.last_event_id(), core::str::from_utf8(&runs).unwrap());
 }
 
 #[test]
