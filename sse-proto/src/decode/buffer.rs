@@ -6,23 +6,32 @@ use core::ops::Range;
 
 /// Byte storage a [`Decoder`](crate::Decoder) can run on. Sealed: implemented for
 /// `Vec<u8>` (feature `alloc`) and [`FixedBuf`] only.
+///
+/// It only names the storage in a decoder's type; its operations are private to
+/// this crate, so code outside it cannot call them on a storage:
+///
+/// ```compile_fail,E0624
+/// fn capacity<S: sse_proto::Storage>(storage: &S) -> usize {
+///     storage.capacity()
+/// }
+/// ```
+// The supertrait is crate-private (hence the allow): outside this crate nobody
+// can implement `Storage`, and nobody can call the operations through it.
+#[allow(private_bounds)]
 pub trait Storage: sealed::Sealed {}
 
-/// The storage operations the decoder needs. Public in a private module so that
-/// [`Storage`] cannot be implemented outside this crate.
-#[allow(unnameable_types)] // the sealed-trait pattern: nameable on purpose by nobody
+/// The storage operations the decoder needs, in a trait only this crate can see.
 pub(crate) mod sealed {
     use core::ops::Range;
 
     /// The capacity of a storage was exceeded.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub struct Full {
+    pub(crate) struct Full {
         /// How many bytes the storage can hold at most.
-        pub capacity: usize,
+        pub(crate) capacity: usize,
     }
 
-    #[allow(unnameable_types)] // sealed: see the module doc
-    pub trait Sealed {
+    pub(crate) trait Sealed {
         /// The stored bytes.
         fn bytes(&self) -> &[u8];
         /// The stored bytes, mutably.
@@ -84,7 +93,8 @@ impl Sealed for alloc::vec::Vec<u8> {
 
 /// A fixed-capacity storage over caller memory, for decoding without a heap.
 ///
-/// Made by [`Decoder::with_buffer`](crate::Decoder::with_buffer); never grows.
+/// Made by [`Decoder::with_buffer`](crate::Decoder::with_buffer), whose type it
+/// names (`Decoder<FixedBuf<'_>>`); never grows.
 #[derive(Debug)]
 pub struct FixedBuf<'b> {
     buf: &'b mut [u8],
@@ -94,21 +104,6 @@ pub struct FixedBuf<'b> {
 impl<'b> FixedBuf<'b> {
     pub(crate) fn new(buf: &'b mut [u8]) -> Self {
         FixedBuf { buf, len: 0 }
-    }
-
-    /// The number of bytes this storage can hold.
-    pub fn capacity(&self) -> usize {
-        self.buf.len()
-    }
-
-    /// The number of bytes in use.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Whether no byte is in use.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 }
 
