@@ -17,7 +17,7 @@ fn run(body: &[u8], chunk: usize, limits: Limits) -> Vec<(usize, Result<ItemOwne
                     input = &input[step.consumed..];
                     offset += step.consumed;
                     if let Some(item) = step.item {
-                        out.push((offset, Ok(item.to_owned())));
+                        out.push((offset, Ok(item.into_owned())));
                     }
                 }
                 Err(e) => out.push((offset, Err(e))),
@@ -104,7 +104,7 @@ fn a_huge_unterminated_line_holds_at_most_the_limit() {
     // One error for the one line, however long it keeps going.
     assert_eq!(errors, 1);
     let mut feed = decoder.feed(b"\n\ndata: back\n\n");
-    let item = feed.next_item().unwrap().unwrap().to_owned();
+    let item = feed.next_item().unwrap().unwrap().into_owned();
     assert_eq!(Ok(item), data("back"));
 }
 

@@ -14,7 +14,7 @@ fn one_mib_line_byte_by_byte_equals_whole() {
     let Some(Ok(Item::Event(expected))) = feed.next_item() else {
         panic!("no event")
     };
-    let expected = expected.to_owned();
+    let expected = expected.into_owned();
 
     let mut bytewise = Decoder::new();
     let mut got = None;
@@ -22,7 +22,7 @@ fn one_mib_line_byte_by_byte_equals_whole() {
         let step = bytewise.decode(byte).unwrap();
         assert_eq!(step.consumed, 1);
         if let Some(Item::Event(e)) = step.item {
-            got = Some(e.to_owned());
+            got = Some(e.into_owned());
         }
     }
     assert_eq!(got, Some(expected));

@@ -18,7 +18,7 @@ fn feed<S: Storage>(decoder: &mut Decoder<S>, body: &[u8], cuts: &[usize]) -> na
         let end = end.clamp(start, body.len());
         let mut feed = decoder.feed(&body[start..end]);
         while let Some(item) = feed.next_item() {
-            items.push(item.expect("no limits exceeded").to_owned());
+            items.push(item.expect("no limits exceeded").into_owned());
         }
         start = end;
     }
@@ -30,9 +30,7 @@ fn feed<S: Storage>(decoder: &mut Decoder<S>, body: &[u8], cuts: &[usize]) -> na
 
 fn decode_chunked(body: &[u8], cuts: &[usize]) -> naive::Decoded {
     let mut decoder = Decoder::new().with_limits(Limits::unlimited());
-    let out = feed(&mut decoder, body, cuts);
-    decoder.finish();
-    out
+    feed(&mut decoder, body, cuts)
 }
 
 /// A run long enough for the decoder's long-line search (over four 64-byte
@@ -163,7 +161,7 @@ proptest! {
                 let end = end.clamp(start, body.len());
                 let mut feed = decoder.feed(&body[start..end]);
                 while let Some(item) = feed.next_item() {
-                    out.push(item.map(|i| i.to_owned()));
+                    out.push(item.map(|i| i.into_owned()));
                 }
                 start = end;
             }
@@ -215,7 +213,7 @@ fn small_fixed_buffer_reports_buffer_full_and_recovers() {
     let mut out = Vec::new();
     let mut f = d.feed(body);
     while let Some(item) = f.next_item() {
-        out.push(item.map(|i| i.to_owned()));
+        out.push(item.map(|i| i.into_owned()));
     }
     assert_eq!(
         out,
