@@ -70,16 +70,19 @@ impl Sealed for alloc::vec::Vec<u8> {
     }
     #[inline]
     fn try_extend(&mut self, src: &[u8]) -> Result<(), Full> {
+        super::work(src.len());
         self.extend_from_slice(src);
         Ok(())
     }
     #[inline]
     fn try_extend_within(&mut self, range: Range<usize>) -> Result<(), Full> {
+        super::work(range.len());
         self.extend_from_within(range);
         Ok(())
     }
     #[inline]
     fn try_extend_line(&mut self, value: &[u8]) -> Result<(), Full> {
+        super::work(value.len() + 1);
         self.reserve(value.len() + 1);
         self.extend_from_slice(value);
         self.push(b'\n');
@@ -120,6 +123,7 @@ impl Sealed for FixedBuf<'_> {
         self.len = self.len.min(len);
     }
     fn try_extend(&mut self, src: &[u8]) -> Result<(), Full> {
+        super::work(src.len());
         let end = self.len + src.len();
         let capacity = self.buf.len();
         let dst = self.buf.get_mut(self.len..end).ok_or(Full { capacity })?;
@@ -128,6 +132,7 @@ impl Sealed for FixedBuf<'_> {
         Ok(())
     }
     fn try_extend_within(&mut self, range: Range<usize>) -> Result<(), Full> {
+        super::work(range.len());
         let end = self.len + range.len();
         if range.end > self.len || end > self.buf.len() {
             return Err(Full {
@@ -139,6 +144,7 @@ impl Sealed for FixedBuf<'_> {
         Ok(())
     }
     fn try_extend_line(&mut self, value: &[u8]) -> Result<(), Full> {
+        super::work(value.len() + 1);
         let capacity = self.buf.len();
         let end = self.len + value.len();
         let dst = self.buf.get_mut(self.len..=end).ok_or(Full { capacity })?;

@@ -31,6 +31,19 @@ use fields::Line;
 use scan::LineEnds;
 
 pub use buffer::{FixedBuf, Storage};
+
+/// Counts `n` bytes examined or copied, for the tests that bound the decoder's
+/// work by its input (`tests::linear`); nothing outside those tests. Every
+/// primitive that touches bytes calls it: the line scanner, the skip-mode
+/// search, UTF-8 checks and decoding, the ID NUL check, the event type
+/// comparison, and every copy into storage.
+#[inline(always)]
+fn work(n: usize) {
+    #[cfg(all(test, feature = "std"))]
+    crate::tests::work::add(n);
+    #[cfg(not(all(test, feature = "std")))]
+    let _ = n;
+}
 #[cfg(feature = "bytes")]
 pub use bytes::{BytesEvent, BytesFeed, BytesItem, BytesStr};
 
@@ -823,6 +836,7 @@ impl<S: Storage> Decoder<S> {
                     // its place): slide it down.
                     let len = r.len();
                     if r.start != self.data_len {
+                        work(len);
                         self.main.bytes_mut().copy_within(r, self.data_len);
                     }
                     self.main.truncate(self.data_len + len);
@@ -850,6 +864,7 @@ impl<S: Storage> Decoder<S> {
                     &input[r]
                 };
                 // `ty` is valid UTF-8, so equal bytes need no check or copy.
+                work(value.len());
                 let result = if self.ty.bytes() == value {
                     Ok(())
                 } else {
