@@ -10,7 +10,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sse_fuzz::{chunks, decode_bytes, decode_feed, decode_steps, limits, split_schedule, Out};
+use sse_fuzz::{chunks, decode_feed, decode_feed_bytes, decode_steps, limits, split_schedule, Out};
 use sse_proto::{Decoder, ItemOwned};
 
 fuzz_target!(|input: &[u8]| {
@@ -26,7 +26,7 @@ fuzz_target!(|input: &[u8]| {
     assert_eq!(whole, stepped, "schedule {schedule:?}");
     let fed = decode_feed(Decoder::new().with_limits(limits), cut.iter().copied());
     assert_eq!(whole, fed, "schedule {schedule:?}");
-    let bytes = decode_bytes(Decoder::new().with_limits(limits), cut.iter().copied());
+    let bytes = decode_feed_bytes(Decoder::new().with_limits(limits), cut.iter().copied());
     assert_eq!(whole, bytes, "feed_bytes, schedule {schedule:?}");
     let quiet = decode_feed(
         Decoder::new().with_limits(limits).with_comments(false),

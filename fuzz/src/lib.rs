@@ -153,7 +153,7 @@ pub fn decode_feed<'c, S: Storage>(
 
 /// Decodes `chunks` with [`Decoder::feed_bytes`], each read as its own `Bytes`
 /// the way an HTTP client hands them over, then finishes.
-pub fn decode_bytes<'c, S: Storage>(
+pub fn decode_feed_bytes<'c, S: Storage>(
     mut decoder: Decoder<S>,
     chunks: impl IntoIterator<Item = &'c [u8]>,
 ) -> Trace {
