@@ -17,8 +17,8 @@ const PER_BYTE: u64 = 8;
 const PER_CALL: u64 = 128;
 
 /// The length of the long lines and events below: enough for a quadratic
-/// decoder to exceed the linear budget thousands of times over.
-const N: usize = 64 * 1024;
+/// decoder to exceed the linear budget many times over, and quick in debug builds.
+const N: usize = 16 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Way {
