@@ -17,6 +17,7 @@ use crate::{DecodeError, Event, Item};
 /// UTF-8 text held in [`Bytes`]: cheap to clone, often a slice of the input.
 ///
 /// Dereferences to `str`.
+#[cfg_attr(docsrs, doc(cfg(feature = "bytes")))]
 #[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct BytesStr(Bytes);
 
@@ -61,6 +62,7 @@ impl fmt::Display for BytesStr {
 
 /// An event whose fields are [`BytesStr`]; made by [`Decoder::feed_bytes`]. See
 /// [`Event`] for what the fields mean.
+#[cfg_attr(docsrs, doc(cfg(feature = "bytes")))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct BytesEvent {
     /// The event type (`"message"` when the stream set none).
@@ -83,6 +85,7 @@ impl BytesEvent {
 /// An item made by [`Decoder::feed_bytes`]; see [`Item`].
 ///
 /// New kinds of items may be added in a minor release: match with a `_` arm.
+#[cfg_attr(docsrs, doc(cfg(feature = "bytes")))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 #[must_use = "an item dropped unread is lost: the decoder has moved past it"]
