@@ -10,7 +10,7 @@
 //! their public APIs on the same 16 KiB reads.
 
 use memchr::{memchr2_iter, memchr_iter};
-use sse_proto::{Decoder, EventFrame, Frame, Item, ItemOwned};
+use sse_proto::{Decoder, Frame, Item, ItemOwned};
 
 #[cfg(feature = "peers")]
 pub mod peers;
@@ -338,11 +338,10 @@ fn decode_with(mut decoder: Decoder<Vec<u8>>, bytes: &[u8], read: usize) -> Coun
                     counts.data_bytes += e.data().len();
                 }
                 Some(Item::Comment(_)) => counts.comments += 1,
-                Some(Item::Retry(_)) | None => {}
+                Some(_) | None => {}
             }
         }
     }
-    decoder.finish();
     counts
 }
 
@@ -358,7 +357,7 @@ pub fn owned_items(bytes: &[u8]) -> Vec<ItemOwned> {
     while let Some(item) = feed.next_item() {
         out.push(
             item.expect("corpora are within the default limits")
-                .to_owned(),
+                .into_owned(),
         );
     }
     out
@@ -370,19 +369,16 @@ pub fn encode_frames(items: &[ItemOwned]) -> Vec<Frame<'_>> {
     let mut last_id = "";
     items
         .iter()
-        .map(|item| match item {
-            ItemOwned::Event(e) => {
-                let id = (e.last_event_id != last_id).then_some(e.last_event_id.as_str());
-                last_id = &e.last_event_id;
-                Frame::Event(EventFrame {
-                    event_type: (e.event_type != "message").then_some(e.event_type.as_str()),
-                    id,
-                    retry: None,
-                    data: &e.data,
-                })
+        .map(|item| {
+            let mut frame = Frame::from(item.as_item());
+            if let Frame::Event(event) = &mut frame {
+                match event.id {
+                    Some(id) if id == last_id => event.id = None,
+                    Some(id) => last_id = id,
+                    None => {}
+                }
             }
-            ItemOwned::Comment(text) => Frame::Comment(text),
-            ItemOwned::Retry(d) => Frame::Retry(*d),
+            frame
         })
         .collect()
 }

@@ -155,11 +155,10 @@ fn drive_ours(chunks: &[Bytes], on: &mut dyn FnMut(Seen<'_>)) -> Result<(), Stri
                 }),
                 Some(sse_proto::Item::Comment(c)) => on(Seen::Comment(c)),
                 Some(sse_proto::Item::Retry(d)) => on(Seen::Retry(d.as_millis())),
-                None => {}
+                Some(_) | None => {}
             }
         }
     }
-    decoder.finish();
     Ok(())
 }
 

@@ -86,26 +86,26 @@ pub(crate) fn run(args: &Args, mut input: impl Read, mut output: impl Write) -> 
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e.into()),
         };
-        for mut chunk in buf[..n].chunks(piece) {
-            while !chunk.is_empty() {
-                let step = match decoder.decode(chunk) {
-                    Ok(step) => step,
+        for chunk in buf[..n].chunks(piece) {
+            let mut feed = decoder.feed(chunk);
+            while let Some(item) = feed.next_item() {
+                match item {
+                    Ok(item) => write_item(&mut output, &item)?,
                     Err(error) => {
+                        let done = chunk.len() - feed.remaining().len();
                         output.flush()?;
-                        return Err(Error::Limit { error, offset });
+                        return Err(Error::Limit {
+                            error,
+                            offset: offset + done as u64,
+                        });
                     }
-                };
-                chunk = &chunk[step.consumed..];
-                offset += step.consumed as u64;
-                if let Some(item) = step.item {
-                    write_item(&mut output, &item)?;
                 }
             }
+            offset += chunk.len() as u64;
         }
         output.flush()?;
     }
-    // An unterminated final event is dropped, as the standard says.
-    decoder.finish();
+    // An unterminated final event goes with the decoder, as the standard says.
     output.flush()?;
     Ok(())
 }

@@ -28,7 +28,7 @@ use std::io::{self, BufRead, Write};
 use std::time::Duration;
 
 use serde_json::{Map, Value};
-use sse_proto::{EncodeError, Encoder, EventFrame, Frame};
+use sse_proto::{EncodeError, Encoder, Event, Frame, Item};
 
 /// Why `sse encode` stopped.
 #[derive(Debug)]
@@ -116,32 +116,27 @@ pub(crate) fn run(mut input: impl BufRead, mut output: impl Write) -> Result<(),
             .as_object()
             .ok_or_else(|| shape("expected a json object".into()))?;
         unit.clear();
+        // The line is an item as `sse decode` prints it: read it back, then
+        // encode it as the frame it converts to.
         let mut new_id = None;
-        let frame = match str_key(object, "type").map_err(shape)? {
+        let item = match str_key(object, "type").map_err(shape)? {
             Some("event") => {
                 let data = str_key(object, "data")
                     .map_err(shape)?
                     .ok_or_else(|| shape("event without \"data\"".into()))?;
                 let event_type = str_key(object, "event").map_err(shape)?;
-                let id = str_key(object, "id")
-                    .map_err(shape)?
-                    .filter(|id| *id != id_in_force);
-                new_id = id;
-                Frame::Event(EventFrame {
-                    event_type: event_type.filter(|t| *t != "message"),
-                    id,
-                    retry: None,
-                    data,
-                })
+                new_id = str_key(object, "id").map_err(shape)?;
+                let id = new_id.unwrap_or(&id_in_force);
+                Item::Event(Event::new(event_type.unwrap_or(""), data, id))
             }
             Some("retry") => {
                 let ms = object
                     .get("ms")
                     .and_then(Value::as_u64)
                     .ok_or_else(|| shape("retry needs \"ms\", a non-negative integer".into()))?;
-                Frame::Retry(Duration::from_millis(ms))
+                Item::Retry(Duration::from_millis(ms))
             }
-            Some("comment") => Frame::Comment(
+            Some("comment") => Item::Comment(
                 str_key(object, "text")
                     .map_err(shape)?
                     .ok_or_else(|| shape("comment without \"text\"".into()))?,
@@ -149,6 +144,12 @@ pub(crate) fn run(mut input: impl BufRead, mut output: impl Write) -> Result<(),
             Some(other) => return Err(shape(format!("unknown type {other:?}"))),
             None => return Err(shape("missing \"type\"".into())),
         };
+        let mut frame = Frame::from(item);
+        if let Frame::Event(event) = &mut frame {
+            if event.id == Some(id_in_force.as_str()) {
+                event.id = None; // the ID in force: no `id:` line
+            }
+        }
         encoder
             .encode_to_vec(frame, &mut unit)
             .map_err(|error| EncodeCliError::Refused { line, error })?;

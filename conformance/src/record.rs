@@ -20,7 +20,7 @@ use sse_proto::{DecodeError, Item};
 ///
 /// let item = Item::Event(Event::new("", "hi", "7"));
 /// assert_eq!(
-///     Record::from(&item).to_json(),
+///     Record::from_item(&item).unwrap().to_json(),
 ///     r#"{"type":"event","event":"message","data":"hi","id":"7"}"#
 /// );
 /// ```
@@ -91,9 +91,11 @@ impl Record {
     }
 }
 
-impl From<&Item<'_>> for Record {
-    fn from(item: &Item<'_>) -> Record {
-        match *item {
+impl Record {
+    /// The record of a decoded item, or `None` for a kind of [`Item`] this crate
+    /// does not know yet.
+    pub fn from_item(item: &Item<'_>) -> Option<Record> {
+        Some(match *item {
             Item::Event(e) => Record::Event {
                 event: e.event_type().to_owned(),
                 data: e.data().to_owned(),
@@ -105,7 +107,8 @@ impl From<&Item<'_>> for Record {
             Item::Comment(text) => Record::Comment {
                 text: text.to_owned(),
             },
-        }
+            _ => return None,
+        })
     }
 }
 
@@ -127,7 +130,10 @@ impl fmt::Display for Record {
 /// assert_eq!(item_json(&Item::Comment(" ping")), r#"{"type":"comment","text":" ping"}"#);
 /// ```
 pub fn item_json(item: &Item<'_>) -> String {
-    Record::from(item).to_json()
+    match Record::from_item(item) {
+        Some(record) => record.to_json(),
+        None => serde_json::json!({ "type": "unknown", "item": format!("{item:?}") }).to_string(),
+    }
 }
 
 /// A decoder error as the compact JSON line `sse decode` prints, e.g.

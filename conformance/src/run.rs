@@ -43,6 +43,9 @@ pub enum RunError {
     },
     /// A [`DecodeError`] variant this crate cannot express as a [`Record`].
     UnknownError(DecodeError),
+    /// A kind of [`Item`](sse_proto::Item) this crate cannot express as a
+    /// [`Record`] (its `Debug` form).
+    UnknownItem(String),
 }
 
 impl fmt::Display for RunError {
@@ -61,6 +64,7 @@ impl fmt::Display for RunError {
                 "decoder consumed {consumed} of {given} bytes at offset {offset}"
             ),
             RunError::UnknownError(e) => write!(f, "unknown decoder error: {e}"),
+            RunError::UnknownItem(item) => write!(f, "unknown decoded item: {item}"),
         }
     }
 }
@@ -126,7 +130,10 @@ pub fn run_decode_with<S: Storage>(
             let consumed = match decoder.decode(rest) {
                 Ok(step) => {
                     if let Some(item) = &step.item {
-                        records.push(Record::from(item));
+                        let record = Record::from_item(item);
+                        records.push(
+                            record.ok_or_else(|| RunError::UnknownItem(format!("{item:?}")))?,
+                        );
                         idle = 0;
                     }
                     step.consumed
@@ -153,7 +160,8 @@ pub fn run_decode_with<S: Storage>(
         }
         start = end;
     }
-    decoder.finish();
+    // The vectors do not record how the body ended.
+    let _ = decoder.finish();
     Ok(DecodeRun {
         records,
         last_event_id: decoder.last_event_id().to_owned(),

@@ -122,6 +122,7 @@ fn run(name: &str) {
                         "type": e.event_type(), "data": e.data(), "id": e.last_event_id()}}),
                     Ok(Item::Comment(c)) => serde_json::json!({ "comment": c }),
                     Ok(Item::Retry(d)) => serde_json::json!({ "retry": d.as_millis() as u64 }),
+                    Ok(other) => serde_json::json!({ "unknown": format!("{other:?}") }),
                     Err(e) => serde_json::json!({ "error": e.to_string() }),
                 });
             }

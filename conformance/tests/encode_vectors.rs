@@ -90,12 +90,11 @@ fn run(file: &str, case: &str) {
             retry_ms,
             data,
         } => {
-            let frame = Frame::Event(EventFrame {
-                event_type: event.as_deref(),
-                id: id.as_deref(),
-                retry: retry_ms.map(Duration::from_millis),
-                data,
-            });
+            let mut event_frame = EventFrame::new(data);
+            event_frame.event_type = event.as_deref();
+            event_frame.id = id.as_deref();
+            event_frame.retry = retry_ms.map(Duration::from_millis);
+            let frame = Frame::Event(event_frame);
             let mut items: Vec<ItemOwned> = retry_ms
                 .iter()
                 .map(|&ms| ItemOwned::Retry(Duration::from_millis(ms)))
@@ -169,7 +168,7 @@ fn decode(bytes: &[u8]) -> Vec<ItemOwned> {
     let mut feed = decoder.feed(bytes);
     let mut got = Vec::new();
     while let Some(item) = feed.next_item() {
-        got.push(item.expect("within limits").to_owned());
+        got.push(item.expect("within limits").into_owned());
     }
     got
 }

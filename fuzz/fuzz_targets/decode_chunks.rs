@@ -1,7 +1,7 @@
 //! The same bytes cut by a fuzzer-chosen schedule decode exactly as when fed
 //! whole: same items, errors at the same stream offsets, same
 //! `last_event_id()`, `retry()` and `finish()` result; through `decode()`,
-//! `feed()` and `decode_bytes()` (reads appended to one `BytesMut`); and with
+//! `feed()` and `feed_bytes()` (each read its own `Bytes`); and with
 //! comments passed over, the same output less the comments.
 //!
 //! Input: `[max_line_len knob, max_event_len knob, n, len_1 .. len_n, body...]`.
@@ -10,7 +10,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sse_fuzz::{chunks, decode_bytes, decode_feed, decode_steps, limits, split_schedule, Out};
+use sse_fuzz::{chunks, decode_feed, decode_feed_bytes, decode_steps, limits, split_schedule, Out};
 use sse_proto::{Decoder, ItemOwned};
 
 fuzz_target!(|input: &[u8]| {
@@ -26,8 +26,8 @@ fuzz_target!(|input: &[u8]| {
     assert_eq!(whole, stepped, "schedule {schedule:?}");
     let fed = decode_feed(Decoder::new().with_limits(limits), cut.iter().copied());
     assert_eq!(whole, fed, "schedule {schedule:?}");
-    let bytes = decode_bytes(Decoder::new().with_limits(limits), cut.iter().copied());
-    assert_eq!(whole, bytes, "decode_bytes, schedule {schedule:?}");
+    let bytes = decode_feed_bytes(Decoder::new().with_limits(limits), cut.iter().copied());
+    assert_eq!(whole, bytes, "feed_bytes, schedule {schedule:?}");
     let quiet = decode_feed(
         Decoder::new().with_limits(limits).with_comments(false),
         cut.iter().copied(),

@@ -3,10 +3,9 @@
 
 use core::time::Duration;
 
-use bytes::BytesMut;
+use bytes::Bytes;
 use sse_proto::{
-    BytesItem, DecodeError, Decoder, Encoder, Event, EventFrame, Frame, Item, ItemOwned, Limits,
-    Storage, StreamEnd,
+    DecodeError, Decoder, Encoder, EventFrame, Frame, Item, ItemOwned, Limits, Storage, StreamEnd,
 };
 
 /// Decoder limits from two knob bytes: the byte itself (0..=254) as the limit,
@@ -76,9 +75,9 @@ pub fn checked(item: Item<'_>, limits: Limits) -> ItemOwned {
             assert!(c.chars().count() < limits.max_line_len.max(1));
             assert!(!c.contains('\r') && !c.contains('\n'));
         }
-        Item::Retry(_) => {}
+        _ => {} // a retry: any value
     }
-    item.to_owned()
+    item.into_owned()
 }
 
 /// Checks that `e` is one of the errors `limits` allow (no `BufferFull`: the
@@ -152,41 +151,29 @@ pub fn decode_feed<'c, S: Storage>(
     finish(decoder, out)
 }
 
-/// Decodes `chunks` with [`Decoder::decode_bytes`], appending each read to one
-/// `BytesMut` the way an adapter does, then finishes.
-pub fn decode_bytes<'c, S: Storage>(
+/// Decodes `chunks` with [`Decoder::feed_bytes`], each read as its own `Bytes`
+/// the way an HTTP client hands them over, then finishes.
+pub fn decode_feed_bytes<'c, S: Storage>(
     mut decoder: Decoder<S>,
     chunks: impl IntoIterator<Item = &'c [u8]>,
 ) -> Trace {
     let limits = decoder.limits();
     let mut out = Vec::new();
-    let mut buf = BytesMut::new();
-    let mut appended = 0;
+    let mut offset = 0;
     for chunk in chunks {
-        buf.extend_from_slice(chunk);
-        appended += chunk.len();
-        loop {
-            match decoder.decode_bytes(&mut buf) {
-                Ok(None) => break,
-                Ok(Some(item)) => {
-                    let (ty, data, id);
-                    let item = match &item {
-                        BytesItem::Event(e) => {
-                            (ty, data, id) = (&*e.event_type, &*e.data, &*e.last_event_id);
-                            Item::Event(Event::new(ty, data, id))
-                        }
-                        BytesItem::Comment(c) => Item::Comment(c),
-                        BytesItem::Retry(d) => Item::Retry(*d),
-                    };
-                    out.push(Out::Item(checked(item, limits)));
-                }
+        let chunk = Bytes::copy_from_slice(chunk);
+        let mut feed = decoder.feed_bytes(&chunk);
+        while let Some(item) = feed.next_item() {
+            match item {
+                Ok(item) => out.push(Out::Item(checked(item.as_item(), limits))),
                 Err(e) => {
                     check_error(e, limits);
-                    out.push(Out::Error(e, appended - buf.len()));
+                    out.push(Out::Error(e, offset + chunk.len() - feed.remaining().len()));
                 }
             }
         }
-        assert!(buf.is_empty());
+        assert!(feed.remaining().is_empty());
+        offset += chunk.len();
     }
     finish(decoder, out)
 }

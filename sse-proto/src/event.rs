@@ -1,6 +1,9 @@
-//! What the decoder yields: [`Item`]s, of which [`Event`] is the main one.
+//! What the decoder yields: [`Item`]s, of which [`Event`] is the main one, and
+//! their conversions into what the encoder takes ([`Frame`], [`EventFrame`]).
 
 use core::time::Duration;
+
+use crate::{EventFrame, Frame};
 
 #[cfg(feature = "alloc")]
 use alloc::string::String;
@@ -55,14 +58,62 @@ impl<'a> Event<'a> {
         self.last_event_id
     }
 
-    /// Copies the event into an owned [`EventOwned`].
+    /// Copies the event into an owned [`EventOwned`], to keep it past the next
+    /// decoder call.
     #[cfg(feature = "alloc")]
     #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
-    pub fn to_owned(&self) -> EventOwned {
+    #[must_use = "the copy is all that is kept of the event"]
+    pub fn into_owned(self) -> EventOwned {
         EventOwned {
             event_type: self.event_type().into(),
             data: self.data.into(),
             last_event_id: self.last_event_id.into(),
+        }
+    }
+}
+
+/// The event as a frame for the [`Encoder`](crate::Encoder), so that a relay passes
+/// decoded events on without rebuilding them field by field.
+///
+/// - `data` and the event type carry over; a `message` type becomes `None` (no
+///   `event:` line: the receiver sees `message` either way).
+/// - `id` is **always** `Some(last_event_id)`, even `Some("")`: an [`Event`] carries
+///   the last event ID *in force* at dispatch, not whether its block had an `id`
+///   line, so the frame states it. Decoding the frame then gives back an equal
+///   event whatever ID the receiver held before (`id:` with an empty value resets
+///   it to `""`). A relay that tracks the ID in force on its own output may clear
+///   `id` when it has not changed, to save the line, as `sse encode` does.
+/// - `retry` is `None`: a `retry` field comes out of the decoder as its own
+///   [`Item::Retry`].
+///
+/// # Examples
+///
+/// ```
+/// use sse_proto::{Decoder, Encoder, EventFrame, Item};
+///
+/// let mut mem = [0u8; 1024];
+/// let mut decoder = Decoder::with_buffer(&mut mem);
+/// let mut feed = decoder.feed(b"id: 7\ndata: a\n\nevent: add\ndata: b\n\n");
+/// let (mut out, mut len) = ([0u8; 64], 0);
+/// let mut id_downstream = String::new();
+/// while let Some(item) = feed.next_item() {
+///     let Item::Event(event) = item? else { continue };
+///     let mut frame = EventFrame::from(event);
+///     if frame.id == Some(id_downstream.as_str()) {
+///         frame.id = None; // unchanged: no `id:` line needed
+///     }
+///     len += Encoder::new().encode_into(frame, &mut out[len..])?;
+///     event.last_event_id().clone_into(&mut id_downstream);
+/// }
+/// assert_eq!(&out[..len], b"id: 7\ndata: a\n\nevent: add\ndata: b\n\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl<'a> From<Event<'a>> for EventFrame<'a> {
+    fn from(event: Event<'a>) -> Self {
+        let frame = EventFrame::new(event.data).with_id(event.last_event_id);
+        match event.event_type() {
+            "message" => frame,
+            event_type => frame.with_event_type(event_type),
         }
     }
 }
@@ -89,7 +140,11 @@ impl EventOwned {
 }
 
 /// One thing decoded from the stream, in stream order.
+///
+/// New kinds of items may be added in a minor release: match with a `_` arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[must_use = "an item dropped unread is lost: the decoder has moved past it"]
 pub enum Item<'a> {
     /// An event, dispatched by an empty line.
     Event(Event<'a>),
@@ -100,23 +155,52 @@ pub enum Item<'a> {
     Retry(Duration),
 }
 
-impl<'a> Item<'a> {
-    /// Copies the item into an owned [`ItemOwned`].
+impl Item<'_> {
+    /// Copies the item into an owned [`ItemOwned`], to keep it past the next
+    /// decoder call.
     #[cfg(feature = "alloc")]
     #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
-    pub fn to_owned(&self) -> ItemOwned {
-        match *self {
-            Item::Event(e) => ItemOwned::Event(e.to_owned()),
+    #[must_use = "the copy is all that is kept of the item"]
+    pub fn into_owned(self) -> ItemOwned {
+        match self {
+            Item::Event(e) => ItemOwned::Event(e.into_owned()),
             Item::Comment(c) => ItemOwned::Comment(c.into()),
             Item::Retry(d) => ItemOwned::Retry(d),
         }
     }
 }
 
+/// The item as a frame for the [`Encoder`](crate::Encoder): an event as its
+/// [`EventFrame`] (see the conversion from [`Event`] for what its `id` becomes),
+/// a comment as [`Frame::Comment`] with the same text, a retry as
+/// [`Frame::Retry`]. Encoding the frames of a stream's items in order gives a
+/// stream that decodes to equal items.
+///
+/// ```
+/// use sse_proto::{Encoder, Frame, Item};
+///
+/// let mut out = [0u8; 8];
+/// let n = Encoder::new().encode_into(Item::Comment(" hi"), &mut out)?;
+/// assert_eq!(&out[..n], b": hi\n\n");
+/// # Ok::<(), sse_proto::EncodeError>(())
+/// ```
+impl<'a> From<Item<'a>> for Frame<'a> {
+    fn from(item: Item<'a>) -> Self {
+        match item {
+            Item::Event(event) => Frame::Event(event.into()),
+            Item::Comment(text) => Frame::Comment(text),
+            Item::Retry(retry) => Frame::Retry(retry),
+        }
+    }
+}
+
 /// An owned copy of an [`Item`].
+///
+/// New kinds of items may be added in a minor release: match with a `_` arm.
 #[cfg(feature = "alloc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ItemOwned {
     /// See [`Item::Event`].
     Event(EventOwned),
@@ -124,4 +208,16 @@ pub enum ItemOwned {
     Comment(String),
     /// See [`Item::Retry`].
     Retry(Duration),
+}
+
+#[cfg(feature = "alloc")]
+impl ItemOwned {
+    /// Borrows this item as an [`Item`] (for example to encode it again).
+    pub fn as_item(&self) -> Item<'_> {
+        match self {
+            ItemOwned::Event(e) => Item::Event(e.as_event()),
+            ItemOwned::Comment(c) => Item::Comment(c),
+            ItemOwned::Retry(d) => Item::Retry(*d),
+        }
+    }
 }

@@ -8,6 +8,10 @@
 //!
 //! # Example: decoding a stream
 //!
+//! Hand each read to [`Decoder::feed`] and drain the items it yields with
+//! `while let`. Reads may split lines and events anywhere; the decoder keeps
+//! what it needs between them.
+//!
 //! ```
 //! # #[cfg(feature = "alloc")] {
 //! use sse_proto::{Decoder, Item};
@@ -16,15 +20,13 @@
 //! let mut events = Vec::new();
 //! // Reads as they come off the socket; boundaries fall anywhere.
 //! for read in [&b"retry: 2500\nid: 1\ndata: hel"[..], b"lo\n\n: keepalive\n\nda", b"ta: bye\n\n"] {
-//!     let mut input = read;
-//!     while !input.is_empty() {
-//!         let step = decoder.decode(input).expect("default limits are generous");
-//!         input = &input[step.consumed..];
-//!         match step.item {
-//!             Some(Item::Event(e)) => events.push((e.data().to_owned(), e.last_event_id().to_owned())),
-//!             Some(Item::Comment(text)) => assert_eq!(text, " keepalive"),
-//!             Some(Item::Retry(d)) => assert_eq!(d.as_millis(), 2500),
-//!             None => {} // need more input
+//!     let mut feed = decoder.feed(read);
+//!     while let Some(item) = feed.next_item() {
+//!         match item.expect("default limits are generous") {
+//!             Item::Event(e) => events.push((e.data().to_owned(), e.last_event_id().to_owned())),
+//!             Item::Comment(text) => assert_eq!(text, " keepalive"),
+//!             Item::Retry(d) => assert_eq!(d.as_millis(), 2500),
+//!             _ => {} // kinds of items added in later versions
 //!         }
 //!     }
 //! }
@@ -32,6 +34,13 @@
 //! assert_eq!(decoder.last_event_id(), "1"); // send as Last-Event-ID on reconnect
 //! # }
 //! ```
+//!
+//! Each item borrows the read (an event whose data lay in it whole, zero copy)
+//! or the decoder's reused buffer, until the next `next_item` call; keep one with
+//! `Item::into_owned` (feature `alloc`). The same loop decodes `Bytes` chunks into owned items that
+//! share the chunk's memory (`Decoder::feed_bytes`, feature `bytes`), and
+//! [`Decoder::decode`] is the single step underneath, for callers that keep the
+//! offsets themselves.
 //!
 //! # Example: driving the client
 //!
@@ -147,7 +156,7 @@
 //! | --- | --- | --- |
 //! | `std` | `alloc`; `From<DecodeError>` and `From<HttpError>` for `std::io::Error` | yes |
 //! | `alloc` | [`Decoder::new`] on growable storage, [`EventOwned`], [`ItemOwned`], [`client::Client::new`], `encode_to_vec` in [`http`], `Encoder::encode_to_vec`, `server::History` | via `std` |
-//! | `bytes` | `alloc`; `Decoder::decode_bytes`: decode a `BytesMut` into `Bytes` slices of it; `Encoder::encode_to_buf` into any `BufMut` | no |
+//! | `bytes` | `alloc`; `Decoder::feed_bytes`: decode `Bytes` chunks (as HTTP clients give them) into items that are `Bytes` slices of them; `Encoder::encode_to_buf` into any `BufMut` | no |
 //! | `http` | `std`; types of the `http` crate (not the [`http`] module): `server::insert_response_headers(&mut HeaderMap, Version)`, `server::LastEventId::from_headers` | no |
 //!
 //! With default features off, decode into caller memory with
@@ -199,7 +208,7 @@ mod tests;
 struct ReadmeDoctests;
 
 #[cfg(feature = "bytes")]
-pub use decode::{BytesEvent, BytesItem, BytesStr};
+pub use decode::{BytesEvent, BytesFeed, BytesItem, BytesStr};
 pub use decode::{Decoded, Decoder, Feed, FixedBuf, Storage, StreamEnd};
 pub use encode::{Encoder, EventFrame, Frame};
 #[cfg(feature = "alloc")]

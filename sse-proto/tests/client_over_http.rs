@@ -82,6 +82,7 @@ fn run(reads: &[&[u8]]) -> Outcome {
                     }
                     Item::Comment(c) => format!("comment:{c}"),
                     Item::Retry(d) => format!("retry:{}", d.as_millis()),
+                    other => panic!("unexpected item {other:?}"),
                 });
             }
         }

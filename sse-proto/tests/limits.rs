@@ -1,7 +1,71 @@
 //! Limits: a typed error naming the limit, at the same offset whatever the
-//! chunking, then recovery at the next empty line.
+//! chunking, then recovery at the next empty line; and the memory held stays
+//! within the limit.
 
 use sse_proto::{DecodeError, Decoder, ItemOwned, Limits};
+
+/// A global allocator that counts, per thread, the bytes allocated and not yet
+/// freed, and their peak (tests run on many threads at once).
+mod memory {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    std::thread_local! {
+        static LIVE: Cell<isize> = const { Cell::new(0) };
+        static PEAK: Cell<isize> = const { Cell::new(0) };
+    }
+
+    fn note(change: isize) {
+        // `try_with`: nothing to count once the thread's locals are gone.
+        let _ = LIVE.try_with(|live| {
+            let now = live.get().wrapping_add(change);
+            live.set(now);
+            let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
+        });
+    }
+
+    /// The bytes this thread holds now.
+    pub(crate) fn live() -> isize {
+        LIVE.with(Cell::get)
+    }
+
+    /// The most bytes this thread held since [`reset_peak`], above what it
+    /// held then.
+    pub(crate) fn peak_since_reset(base: isize) -> isize {
+        PEAK.with(Cell::get) - base
+    }
+
+    /// Starts measuring the peak from what is held now; returns that.
+    pub(crate) fn reset_peak() -> isize {
+        let live = live();
+        PEAK.with(|peak| peak.set(live));
+        live
+    }
+
+    pub(crate) struct Counting;
+
+    // SAFETY: forwards every call to `System` unchanged; only counts.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            note(layout.size() as isize);
+            // SAFETY: same contract as our caller's.
+            unsafe { System.alloc(layout) }
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            note(-(layout.size() as isize));
+            // SAFETY: same contract as our caller's.
+            unsafe { System.dealloc(ptr, layout) }
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            note(new_size as isize - layout.size() as isize);
+            // SAFETY: same contract as our caller's.
+            unsafe { System.realloc(ptr, layout, new_size) }
+        }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: memory::Counting = memory::Counting;
 
 /// Decodes `body` in `chunk`-byte reads; returns items/errors with the stream
 /// offset at which each was reported.
@@ -17,7 +81,7 @@ fn run(body: &[u8], chunk: usize, limits: Limits) -> Vec<(usize, Result<ItemOwne
                     input = &input[step.consumed..];
                     offset += step.consumed;
                     if let Some(item) = step.item {
-                        out.push((offset, Ok(item.to_owned())));
+                        out.push((offset, Ok(item.into_owned())));
                     }
                 }
                 Err(e) => out.push((offset, Err(e))),
@@ -86,26 +150,36 @@ fn skipping_honours_crlf_split_across_reads() {
 
 #[test]
 fn a_huge_unterminated_line_holds_at_most_the_limit() {
-    let mut decoder = Decoder::new().with_limits(limits(1024, 1 << 20));
+    const LIMIT: usize = 1024;
     let junk = vec![b'a'; 64 * 1024];
-    let mut errors = 0;
-    for _ in 0..64 {
-        let mut input = &junk[..];
-        while !input.is_empty() {
-            match decoder.decode(input) {
-                Ok(step) => input = &input[step.consumed..],
-                Err(e) => {
-                    assert_eq!(e, DecodeError::LineTooLong { limit: 1024 });
+    for read in [junk.len(), 1000, 100, 7] {
+        let base = memory::reset_peak();
+        let mut decoder = Decoder::new().with_limits(limits(LIMIT, 1 << 20));
+        let mut errors = 0;
+        // 4 MiB of one line, in reads of `read` bytes.
+        for _ in 0..64 {
+            for chunk in junk.chunks(read) {
+                let mut feed = decoder.feed(chunk);
+                while let Some(item) = feed.next_item() {
+                    assert_eq!(item, Err(DecodeError::LineTooLong { limit: LIMIT }));
                     errors += 1;
                 }
             }
         }
+        // One error for the one line, however long it keeps going.
+        assert_eq!(errors, 1, "reads of {read}");
+        // The decoder kept at most the limit (its buffer grows by doubling),
+        // at any time, whatever the reads.
+        let peak = memory::peak_since_reset(base);
+        assert!(
+            peak <= 2 * LIMIT as isize,
+            "reads of {read}: {peak} bytes held"
+        );
+        let mut feed = decoder.feed(b"\n\ndata: back\n\n");
+        let item = feed.next_item().unwrap().unwrap().into_owned();
+        assert_eq!(Ok(item), data("back"));
+        assert!(feed.next_item().is_none());
     }
-    // One error for the one line, however long it keeps going.
-    assert_eq!(errors, 1);
-    let mut feed = decoder.feed(b"\n\ndata: back\n\n");
-    let item = feed.next_item().unwrap().unwrap().to_owned();
-    assert_eq!(Ok(item), data("back"));
 }
 
 #[test]

@@ -8,15 +8,14 @@ use core::time::Duration;
 use sse_proto::server::{
     response_headers, History, HistoryLimits, HttpVersion, LastEventId, Resume, ServerStream,
 };
-use sse_proto::{Decoder, Encoder, EventFrame, Instant, Item};
+use sse_proto::{Decoder, Encoder, EventFrame, Instant, Item, StreamEnd};
 
 fn data_of(decoder: &mut Decoder<Vec<u8>>, bytes: &[u8]) -> Vec<String> {
     let mut feed = decoder.feed(bytes);
     let mut out = Vec::new();
     while let Some(item) = feed.next_item() {
-        match item.unwrap() {
-            Item::Event(e) => out.push(e.data().to_owned()),
-            Item::Comment(_) | Item::Retry(_) => {}
+        if let Item::Event(e) = item.unwrap() {
+            out.push(e.data().to_owned());
         }
     }
     out
@@ -38,7 +37,7 @@ fn reconnecting_client_gets_what_it_missed() {
     let keepalive = stream.handle_timeout(Instant::from_millis(17_000)).unwrap();
     Encoder::new().encode_to_vec(keepalive, &mut wire).unwrap();
     assert_eq!(data_of(&mut client, &wire), ["one", "two"]);
-    client.finish();
+    assert_eq!(client.finish(), StreamEnd::Clean);
 
     // Events published while it is away.
     history.push(EventFrame::new("three")).unwrap();

@@ -334,7 +334,7 @@ impl<S: Storage> Client<S> {
             if deadline <= now {
                 self.idle_deadline = None;
                 self.pending_close = self.connected;
-                self.decoder.finish();
+                self.decoder.reset();
                 let millis = crate::time::duration_to_millis(idle);
                 self.disconnect(
                     now,
@@ -445,7 +445,7 @@ impl<S: Storage> Client<S> {
     /// connection is in progress.
     pub fn handle_error(&mut self, now: Instant) {
         if matches!(self.phase, Phase::Open { .. } | Phase::Connecting) {
-            self.decoder.finish();
+            self.decoder.reset();
             self.disconnect(now, StreamEnd::Truncated, FailReason::Interrupted);
         }
     }

@@ -6,23 +6,32 @@ use core::ops::Range;
 
 /// Byte storage a [`Decoder`](crate::Decoder) can run on. Sealed: implemented for
 /// `Vec<u8>` (feature `alloc`) and [`FixedBuf`] only.
+///
+/// It only names the storage in a decoder's type; its operations are private to
+/// this crate, so code outside it cannot call them on a storage:
+///
+/// ```compile_fail,E0624
+/// fn capacity<S: sse_proto::Storage>(storage: &S) -> usize {
+///     storage.capacity()
+/// }
+/// ```
+// The supertrait is crate-private (hence the allow): outside this crate nobody
+// can implement `Storage`, and nobody can call the operations through it.
+#[allow(private_bounds)]
 pub trait Storage: sealed::Sealed {}
 
-/// The storage operations the decoder needs. Public in a private module so that
-/// [`Storage`] cannot be implemented outside this crate.
-#[allow(unnameable_types)] // the sealed-trait pattern: nameable on purpose by nobody
+/// The storage operations the decoder needs, in a trait only this crate can see.
 pub(crate) mod sealed {
     use core::ops::Range;
 
     /// The capacity of a storage was exceeded.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub struct Full {
+    pub(crate) struct Full {
         /// How many bytes the storage can hold at most.
-        pub capacity: usize,
+        pub(crate) capacity: usize,
     }
 
-    #[allow(unnameable_types)] // sealed: see the module doc
-    pub trait Sealed {
+    pub(crate) trait Sealed {
         /// The stored bytes.
         fn bytes(&self) -> &[u8];
         /// The stored bytes, mutably.
@@ -61,16 +70,19 @@ impl Sealed for alloc::vec::Vec<u8> {
     }
     #[inline]
     fn try_extend(&mut self, src: &[u8]) -> Result<(), Full> {
+        super::work(src.len());
         self.extend_from_slice(src);
         Ok(())
     }
     #[inline]
     fn try_extend_within(&mut self, range: Range<usize>) -> Result<(), Full> {
+        super::work(range.len());
         self.extend_from_within(range);
         Ok(())
     }
     #[inline]
     fn try_extend_line(&mut self, value: &[u8]) -> Result<(), Full> {
+        super::work(value.len() + 1);
         self.reserve(value.len() + 1);
         self.extend_from_slice(value);
         self.push(b'\n');
@@ -84,7 +96,8 @@ impl Sealed for alloc::vec::Vec<u8> {
 
 /// A fixed-capacity storage over caller memory, for decoding without a heap.
 ///
-/// Made by [`Decoder::with_buffer`](crate::Decoder::with_buffer); never grows.
+/// Made by [`Decoder::with_buffer`](crate::Decoder::with_buffer), whose type it
+/// names (`Decoder<FixedBuf<'_>>`); never grows.
 #[derive(Debug)]
 pub struct FixedBuf<'b> {
     buf: &'b mut [u8],
@@ -94,21 +107,6 @@ pub struct FixedBuf<'b> {
 impl<'b> FixedBuf<'b> {
     pub(crate) fn new(buf: &'b mut [u8]) -> Self {
         FixedBuf { buf, len: 0 }
-    }
-
-    /// The number of bytes this storage can hold.
-    pub fn capacity(&self) -> usize {
-        self.buf.len()
-    }
-
-    /// The number of bytes in use.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Whether no byte is in use.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 }
 
@@ -125,6 +123,7 @@ impl Sealed for FixedBuf<'_> {
         self.len = self.len.min(len);
     }
     fn try_extend(&mut self, src: &[u8]) -> Result<(), Full> {
+        super::work(src.len());
         let end = self.len + src.len();
         let capacity = self.buf.len();
         let dst = self.buf.get_mut(self.len..end).ok_or(Full { capacity })?;
@@ -133,6 +132,7 @@ impl Sealed for FixedBuf<'_> {
         Ok(())
     }
     fn try_extend_within(&mut self, range: Range<usize>) -> Result<(), Full> {
+        super::work(range.len());
         let end = self.len + range.len();
         if range.end > self.len || end > self.buf.len() {
             return Err(Full {
@@ -144,6 +144,7 @@ impl Sealed for FixedBuf<'_> {
         Ok(())
     }
     fn try_extend_line(&mut self, value: &[u8]) -> Result<(), Full> {
+        super::work(value.len() + 1);
         let capacity = self.buf.len();
         let end = self.len + value.len();
         let dst = self.buf.get_mut(self.len..=end).ok_or(Full { capacity })?;

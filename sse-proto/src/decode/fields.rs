@@ -92,6 +92,7 @@ pub(crate) fn data_prefix_len(line: &[u8]) -> usize {
 /// the shared value scan finds is a NUL.
 #[inline]
 pub(crate) fn has_nul(value: &[u8]) -> bool {
+    super::work(value.len());
     crate::value_scan::find_line_end_or_nul(value).is_some()
 }
 

@@ -11,10 +11,12 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// the setup cost of a vector search.
 #[inline]
 pub(crate) fn find_line_end(bytes: &[u8]) -> Option<usize> {
-    match bytes.first()? {
+    let found = match bytes.first()? {
         b'\n' | b'\r' => Some(0),
         _ => memchr::memchr2(b'\n', b'\r', bytes),
-    }
+    };
+    super::work(found.map_or(bytes.len(), |i| i + 1));
+    found
 }
 
 /// How many bytes of `line` are a leading byte-order mark (0 or 3). Only the first

@@ -31,11 +31,25 @@ use fields::Line;
 use scan::LineEnds;
 
 pub use buffer::{FixedBuf, Storage};
+
+/// Counts `n` bytes examined or copied, for the tests that bound the decoder's
+/// work by its input (`tests::linear`); nothing outside those tests. Every
+/// primitive that touches bytes calls it: the line scanner, the skip-mode
+/// search, UTF-8 checks and decoding, the ID NUL check, the event type
+/// comparison, and every copy into storage.
+#[inline(always)]
+fn work(n: usize) {
+    #[cfg(all(test, feature = "std"))]
+    crate::tests::work::add(n);
+    #[cfg(not(all(test, feature = "std")))]
+    let _ = n;
+}
 #[cfg(feature = "bytes")]
-pub use bytes::{BytesEvent, BytesItem, BytesStr};
+pub use bytes::{BytesEvent, BytesFeed, BytesItem, BytesStr};
 
 /// The result of one [`Decoder::decode`] step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "advance the input by `consumed`, and take the `item`: both are lost otherwise"]
 pub struct Decoded<'a> {
     /// How many bytes of the input this step used. Advance the input by this many
     /// before the next call; they are never needed again.
@@ -123,27 +137,33 @@ struct LineAt {
 /// `S` is the storage: `Vec<u8>` ([`Decoder::new`], feature `alloc`) or caller memory
 /// ([`Decoder::with_buffer`], no heap).
 ///
+/// # Decoding
+///
+/// Hand each read to [`feed`](Decoder::feed) and drain the items with
+/// `while let Some(item) = feed.next_item()`: that is the usual way, and the
+/// hardest to get wrong. `feed_bytes` (feature `bytes`) is the same loop over a
+/// `Bytes` chunk, with owned items that share its memory. [`decode`](Decoder::decode)
+/// is the single step under both, for callers that keep the input offsets
+/// themselves.
+///
 /// # Examples
 ///
 /// ```
-/// # #[cfg(feature = "alloc")] {
 /// use sse_proto::{Decoder, Item};
 ///
-/// let mut decoder = Decoder::new();
+/// let mut mem = [0u8; 1024];
+/// let mut decoder = Decoder::with_buffer(&mut mem);
 /// let mut seen = Vec::new();
 /// // A CRLF split across two reads, and an event split across them too.
 /// for read in [&b"event: greet\r\ndata: hel"[..], b"lo\r", b"\n\r\n"] {
-///     let mut input = read;
-///     while !input.is_empty() {
-///         let step = decoder.decode(input).expect("within limits");
-///         input = &input[step.consumed..];
-///         if let Some(Item::Event(e)) = step.item {
+///     let mut feed = decoder.feed(read);
+///     while let Some(item) = feed.next_item() {
+///         if let Item::Event(e) = item.expect("within limits") {
 ///             seen.push((e.event_type().to_string(), e.data().to_string()));
 ///         }
 ///     }
 /// }
 /// assert_eq!(seen, [("greet".to_string(), "hello".to_string())]);
-/// # }
 /// ```
 #[derive(Debug)]
 pub struct Decoder<S: Storage> {
@@ -354,7 +374,49 @@ impl<S: Storage> Decoder<S> {
         self.retry
     }
 
-    /// Decodes from `input` up to the next item.
+    /// Decodes `input`, a read as it came off the connection, item by item: the
+    /// usual way to decode.
+    ///
+    /// Drain the returned [`Feed`] with `while let Some(item) = feed.next_item()`,
+    /// then go on with the next read; partial lines and events are kept in the
+    /// decoder between reads, whatever the chunking. Each item borrows `input` or
+    /// the decoder until the next call: an event whose single `data` line lies
+    /// wholly inside `input` is not copied; others borrow the decoder's reused
+    /// buffer.
+    ///
+    /// An over-limit event comes out as `Some(Err(_))` (see [`decode`](Decoder::decode)
+    /// for when); the next call goes on after that event.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use sse_proto::{Decoder, Item};
+    ///
+    /// let mut mem = [0u8; 4096];
+    /// let mut decoder = Decoder::with_buffer(&mut mem);
+    /// let mut feed = decoder.feed(b": hi\ndata: a\n\ndata: b\n\n");
+    /// let mut out = Vec::new();
+    /// while let Some(item) = feed.next_item() {
+    ///     match item? {
+    ///         Item::Event(e) => out.push(e.data().to_string()),
+    ///         Item::Comment(c) => out.push(format!("comment {c:?}")),
+    ///         _ => {} // Item::Retry, and kinds added later
+    ///     }
+    /// }
+    /// assert_eq!(out, ["comment \" hi\"", "a", "b"]);
+    /// # Ok::<(), sse_proto::DecodeError>(())
+    /// ```
+    pub fn feed<'d, 'i>(&'d mut self, input: &'i [u8]) -> Feed<'d, 'i, S> {
+        Feed {
+            decoder: self,
+            cursor: Cursor::new(input),
+        }
+    }
+
+    /// One decoding step: from `input` up to the next item. The low-level form
+    /// of [`feed`](Decoder::feed), which is the usual way (and a little faster: it
+    /// keeps the line scanner's work from item to item, where each step starts
+    /// the scan afresh).
     ///
     /// Call it in a loop, advancing `input` by [`Decoded::consumed`] each time, until
     /// `input` is empty; then wait for the next read. The returned item borrows the
@@ -362,6 +424,21 @@ impl<S: Storage> Decoder<S> {
     ///
     /// An event whose single `data` line lies wholly inside `input` borrows `input`
     /// without a copy; others borrow the decoder's reused buffer.
+    ///
+    /// ```
+    /// use sse_proto::{Decoder, Item};
+    ///
+    /// let mut mem = [0u8; 1024];
+    /// let mut decoder = Decoder::with_buffer(&mut mem);
+    /// let mut input = &b"retry: 5\ndata: x\n\n"[..];
+    /// let step = decoder.decode(input)?;
+    /// assert_eq!((step.consumed, step.item), (9, Some(Item::Retry(core::time::Duration::from_millis(5)))));
+    /// input = &input[step.consumed..];
+    /// let step = decoder.decode(input)?;
+    /// assert!(matches!(step.item, Some(Item::Event(e)) if e.data() == "x"));
+    /// assert_eq!(step.consumed, input.len());
+    /// # Ok::<(), sse_proto::DecodeError>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -384,32 +461,6 @@ impl<S: Storage> Decoder<S> {
         })
     }
 
-    /// Decodes all of `input`, item by item, as a lending iterator.
-    ///
-    /// ```
-    /// use sse_proto::{Decoder, Item};
-    ///
-    /// let mut mem = [0u8; 4096];
-    /// let mut decoder = Decoder::with_buffer(&mut mem);
-    /// let mut feed = decoder.feed(b": hi\ndata: a\n\ndata: b\n\n");
-    /// let mut out = Vec::new();
-    /// while let Some(item) = feed.next_item() {
-    ///     match item.unwrap() {
-    ///         Item::Event(e) => out.push(e.data().to_string()),
-    ///         Item::Comment(c) => out.push(format!("comment {c:?}")),
-    ///         Item::Retry(_) => {}
-    ///     }
-    /// }
-    /// assert_eq!(out, ["comment \" hi\"", "a", "b"]);
-    /// ```
-    pub fn feed<'d, 'i>(&'d mut self, input: &'i [u8]) -> Feed<'d, 'i, S> {
-        Feed {
-            decoder: self,
-            lines: LineEnds::new(input, 0),
-            pos: 0,
-        }
-    }
-
     /// Ends the body: discards an unterminated event (the standard drops it), resets
     /// the line state for the next body like [`reset`](Decoder::reset), and says
     /// whether anything was discarded.
@@ -419,10 +470,12 @@ impl<S: Storage> Decoder<S> {
     ///
     /// let mut mem = [0u8; 4096];
     /// let mut decoder = Decoder::with_buffer(&mut mem);
-    /// while decoder.decode(b"data: cut off\n").unwrap().item.is_some() {}
+    /// let mut feed = decoder.feed(b"data: cut off\n");
+    /// assert!(feed.next_item().is_none());
     /// assert_eq!(decoder.finish(), StreamEnd::Truncated);
     /// assert_eq!(decoder.finish(), StreamEnd::Clean);
     /// ```
+    #[must_use = "`Truncated` means an event was lost; call `reset` to discard without asking"]
     pub fn finish(&mut self) -> StreamEnd {
         let truncated =
             self.has_partial_line() || self.in_block || matches!(self.mode, Mode::Skip { .. });
@@ -783,6 +836,7 @@ impl<S: Storage> Decoder<S> {
                     // its place): slide it down.
                     let len = r.len();
                     if r.start != self.data_len {
+                        work(len);
                         self.main.bytes_mut().copy_within(r, self.data_len);
                     }
                     self.main.truncate(self.data_len + len);
@@ -810,6 +864,7 @@ impl<S: Storage> Decoder<S> {
                     &input[r]
                 };
                 // `ty` is valid UTF-8, so equal bytes need no check or copy.
+                work(value.len());
                 let result = if self.ty.bytes() == value {
                     Ok(())
                 } else {
@@ -985,31 +1040,69 @@ fn full(f: buffer::sealed::Full) -> DecodeError {
 /// Decodes one input item by item; made by [`Decoder::feed`].
 ///
 /// A lending iterator: each item borrows the feed until the next call, so it is
-/// used with `while let`, not `for`.
+/// used with `while let`, not `for`. Input not drained is not decoded: drain the
+/// feed, or keep [`remaining`](Feed::remaining) for later.
 ///
 /// It keeps the line scanner's state from item to item, so no byte of the input
 /// is classified twice.
 #[derive(Debug)]
+#[must_use = "a feed decodes nothing until `next_item` is called"]
 pub struct Feed<'d, 'i, S: Storage> {
     decoder: &'d mut Decoder<S>,
-    lines: LineEnds<'i>,
-    /// Offset of the first byte not yet decoded.
-    pos: usize,
+    cursor: Cursor<'i>,
 }
 
 impl<S: Storage> Feed<'_, '_, S> {
     /// The next item, `None` once the input is used up, or the error of an
     /// over-limit event (the next call goes on after that event).
+    ///
+    /// # Errors
+    ///
+    /// `Some(Err(_))` as [`Decoder::decode`] gives it; call again to go on.
     #[inline]
+    #[must_use = "an item dropped unread is lost: the decoder has moved past it"]
     pub fn next_item(&mut self) -> Option<Result<Item<'_>, DecodeError>> {
-        let input = self.lines.input();
-        while self.pos < input.len() {
-            match self.decoder.step(&mut self.lines, self.pos) {
+        let input = self.cursor.lines.input();
+        let found = self.cursor.next_found(self.decoder)?;
+        Some(found.map(|found| self.decoder.view(input, found)))
+    }
+
+    /// The bytes of the input not yet decoded.
+    pub fn remaining(&self) -> &[u8] {
+        self.cursor.remaining()
+    }
+}
+
+/// Where a feed stands in its input: the line scanner, kept from item to item,
+/// and the offset of the first byte not yet decoded.
+#[derive(Debug)]
+struct Cursor<'i> {
+    lines: LineEnds<'i>,
+    pos: usize,
+}
+
+impl<'i> Cursor<'i> {
+    fn new(input: &'i [u8]) -> Self {
+        Cursor {
+            lines: LineEnds::new(input, 0),
+            pos: 0,
+        }
+    }
+
+    /// Steps `decoder` through the input up to the next item (or error), or to
+    /// the end of the input (`None`).
+    #[inline]
+    fn next_found<S: Storage>(
+        &mut self,
+        decoder: &mut Decoder<S>,
+    ) -> Option<Result<Found, DecodeError>> {
+        while self.pos < self.lines.input().len() {
+            match decoder.step(&mut self.lines, self.pos) {
                 Err(e) => return Some(Err(e)),
                 Ok(step) => {
                     self.pos = step.end;
                     if let Some(found) = step.found {
-                        return Some(Ok(self.decoder.view(input, found)));
+                        return Some(Ok(found));
                     }
                 }
             }
@@ -1018,7 +1111,7 @@ impl<S: Storage> Feed<'_, '_, S> {
     }
 
     /// The bytes of the input not yet decoded.
-    pub fn remaining(&self) -> &[u8] {
+    fn remaining(&self) -> &'i [u8] {
         &self.lines.input()[self.pos..]
     }
 }

@@ -105,6 +105,7 @@ impl<'a> LineEnds<'a> {
     fn find_in_long_line(&mut self, at: usize) -> Option<usize> {
         let rest = self.input.get(at..).unwrap_or_default();
         let (end, ascii) = long_line::find_end(rest);
+        super::work(end.map_or(rest.len(), |i| i + 1));
         let end = end.map(|i| at + i);
         if !ascii {
             self.high_end = end.unwrap_or(self.input.len());
@@ -128,6 +129,7 @@ impl<'a> LineEnds<'a> {
     #[inline]
     fn load(&mut self, at: usize) {
         let rest = &self.input[at..];
+        super::work(rest.len().min(BLOCK));
         let (ends, high) = match (
             rest.first_chunk::<BLOCK>(),
             self.input.last_chunk::<BLOCK>(),

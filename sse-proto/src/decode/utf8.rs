@@ -18,6 +18,7 @@ const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
 /// ones to a word-at-a-time ASCII test, which costs less than setting that up.
 #[inline]
 pub(crate) fn is_valid(bytes: &[u8]) -> bool {
+    super::work(bytes.len());
     if bytes.len() >= SIMD_MIN_LEN {
         simdutf8::basic::from_utf8(bytes).is_ok()
     } else {
@@ -59,19 +60,23 @@ fn is_ascii(bytes: &[u8]) -> bool {
 /// Splits `src` into its leading valid part and the invalid sequence after it:
 /// `(valid_len, invalid_len)`, with `invalid_len == 0` when all of `src` is valid.
 fn next_chunk(src: &[u8]) -> (usize, usize) {
-    if is_ascii(src) {
-        return (src.len(), 0);
-    }
-    match core::str::from_utf8(src) {
-        Ok(_) => (src.len(), 0),
-        Err(e) => {
-            let valid = e.valid_up_to();
-            // `None`: an incomplete sequence at the very end; the input is complete,
-            // so that tail is one maximal subpart.
-            let bad = e.error_len().unwrap_or(src.len() - valid);
-            (valid, bad)
+    let (valid, bad) = if is_ascii(src) {
+        (src.len(), 0)
+    } else {
+        match core::str::from_utf8(src) {
+            Ok(_) => (src.len(), 0),
+            Err(e) => {
+                let valid = e.valid_up_to();
+                // `None`: an incomplete sequence at the very end; the input is
+                // complete, so that tail is one maximal subpart.
+                let bad = e.error_len().unwrap_or(src.len() - valid);
+                (valid, bad)
+            }
         }
-    }
+    };
+    // The searches stop at the first invalid sequence (give or take a block).
+    super::work(valid + bad);
+    (valid, bad)
 }
 
 /// Appends the lossy decoding of `src` to `dst`.

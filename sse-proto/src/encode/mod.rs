@@ -18,7 +18,10 @@ use validate::{
 
 /// An event to encode: data plus the optional `event`, `id` and `retry` fields.
 ///
-/// Built with [`EventFrame::new`] and the `with_*` methods, or as a struct literal.
+/// Built with [`EventFrame::new`] and the `with_*` methods, or converted from a
+/// decoded [`Event`](crate::Event). The fields can be read and changed, but not
+/// listed in a struct literal: the type is `#[non_exhaustive]`, so that a field can
+/// be added without breaking callers.
 ///
 /// # Examples
 ///
@@ -33,6 +36,7 @@ use validate::{
 /// assert_eq!(e.event_type, Some("delta"));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct EventFrame<'a> {
     /// The event type (`event` field). `None`, or `Some("")`, writes no `event`
     /// line: the client sees type `message` either way.
