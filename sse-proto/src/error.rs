@@ -188,6 +188,14 @@ pub enum HttpError {
         /// The limit in force, in bytes.
         limit: usize,
     },
+    /// A redirect response without a `Location` header, or with an empty one.
+    MissingLocation,
+    /// A URL (or `Location` value) that cannot be requested: not `http` or
+    /// `https`, no host, a bad port, user info, or a space or control byte.
+    InvalidUrl {
+        /// What was wrong, e.g. `"scheme is not http or https"`.
+        reason: &'static str,
+    },
 }
 
 impl fmt::Display for HttpError {
@@ -214,6 +222,8 @@ impl fmt::Display for HttpError {
                 f.write_str("chunk data or trailer line not ended by crlf")
             }
             HttpError::TrailersTooLarge { limit } => write!(f, "trailers exceed {limit} bytes"),
+            HttpError::MissingLocation => f.write_str("redirect without a location"),
+            HttpError::InvalidUrl { reason } => write!(f, "invalid url: {reason}"),
         }
     }
 }

@@ -47,6 +47,7 @@ mod chunked;
 mod request;
 mod response;
 mod server;
+mod url;
 
 pub use body::{BodyDecoder, Framing};
 pub use chunked::{BodyChunk, ChunkedDecoder};
@@ -56,6 +57,7 @@ pub use response::{parse_response, Response};
 pub use server::{
     encode_chunk, encoded_chunk_len, parse_request, RequestHead, ResponseHead, LAST_CHUNK,
 };
+pub use url::Url;
 
 use crate::HttpError;
 
