@@ -215,3 +215,5 @@ pub use server::{
 #[cfg(feature = "alloc")]
 pub use server::{History, HistoryLimits, Replay, Resume};
 pub use time::Instant;
+#[cfg(feature = "std")]
+pub use time::Origin;
