@@ -78,8 +78,8 @@ impl From<DecodeError> for std::io::Error {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FailReason {
-    /// The response status was neither 200 nor 204 (redirects are the adapter's
-    /// job and never reach the client).
+    /// The response status was neither 200, nor 204, nor a redirect followed
+    /// (301, 302, 303, 307, 308).
     Status {
         /// The status code received.
         status: u16,
@@ -104,6 +104,12 @@ pub enum FailReason {
     },
     /// [`Client::close`](crate::client::Client::close) was called.
     Closed,
+    /// One request was redirected more than
+    /// [`Config::max_redirects`](crate::client::Config::max_redirects) times.
+    TooManyRedirects {
+        /// The configured limit.
+        limit: u32,
+    },
 }
 
 impl fmt::Display for FailReason {
@@ -120,6 +126,7 @@ impl fmt::Display for FailReason {
             FailReason::Interrupted => f.write_str("one-shot stream interrupted"),
             FailReason::IdleTimeout { millis } => write!(f, "no byte received for {millis} ms"),
             FailReason::Closed => f.write_str("closed by the caller"),
+            FailReason::TooManyRedirects { limit } => write!(f, "more than {limit} redirects"),
         }
     }
 }

@@ -14,7 +14,10 @@
 //! `Vec<u8>`. Incomplete input is [`Parsed::Partial`], never an error; every
 //! malformed or oversized input is a typed [`HttpError`], never a panic.
 //!
-//! Redirects, TLS, proxies and connection reuse are the adapter's job.
+//! [`Url`] splits an `http`/`https` URL into what [`Request`] and a connector
+//! take, and joins a redirect's `Location` against it; following the redirect
+//! (see [`client::Accepted::Redirect`](crate::client::Accepted::Redirect)), TLS,
+//! proxies and connection reuse are the adapter's job.
 //!
 //! # Examples
 //!
