@@ -9,7 +9,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use sse_benches::{llm_tokens, READ_SIZE};
-use sse_proto::client::{Client, Config};
+use sse_proto::client::{Accepted, Client, Config};
 use sse_proto::http::{encode_chunk, BodyDecoder, Framing, HttpLimits, LAST_CHUNK};
 use sse_proto::{Instant, Item, StreamEnd};
 
@@ -66,9 +66,10 @@ fn client(c: &mut Criterion) {
         let mut client = Client::new(Config::replayable(), Instant::ZERO);
         client.handle_timeout(Instant::ZERO);
         while client.poll_action().is_some() {}
-        client
-            .handle_response(Instant::ZERO, 200, Some(b"text/event-stream"))
-            .expect("opens");
+        assert_eq!(
+            client.handle_response(Instant::ZERO, 200, Some(b"text/event-stream")),
+            Ok(Accepted::Open)
+        );
         b.iter(|| {
             let (events, end) = run(black_box(&wire), Some(&mut client));
             assert_eq!((events, end), (corpus.events, StreamEnd::Clean));

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_json::Value;
-use sse_proto::client::{Action, Backoff, Client, Config, ReadyState};
-use sse_proto::{Decoder, FailReason, Instant, Item, StreamEnd};
+use sse_proto::client::{
+    Accepted, Action, Backoff, Client, CloseReason, Config, ReadyState, ResponseError,
+};
+use sse_proto::{FailReason, Instant, Item, StreamEnd};
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/client")
@@ -47,6 +49,9 @@ fn config(v: &Value) -> Config {
         config.healthy_after = d;
     }
     config.seed = v.get("seed").and_then(Value::as_u64).unwrap_or(0);
+    if let Some(n) = v.get("max_redirects").and_then(Value::as_u64) {
+        config.max_redirects = n as u32;
+    }
     config
 }
 
@@ -59,7 +64,17 @@ fn fail_name(r: FailReason) -> String {
         FailReason::Interrupted => "interrupted".into(),
         FailReason::IdleTimeout { millis } => format!("idle_timeout:{millis}"),
         FailReason::Closed => "closed".into(),
+        FailReason::TooManyRedirects { limit } => format!("too_many_redirects:{limit}"),
         other => panic!("fail reason {other:?} has no vector name yet"),
+    }
+}
+
+fn close_name(r: CloseReason) -> &'static str {
+    match r {
+        CloseReason::IdleTimeout => "close:idle_timeout",
+        CloseReason::Restart => "close:restart",
+        CloseReason::Closed => "close:closed",
+        other => panic!("close reason {other:?} has no vector name yet"),
     }
 }
 
@@ -88,11 +103,10 @@ fn run(name: &str) {
         "{name}: provenance missing"
     );
     let cfg = &vector["config"];
-    let mut decoder = Decoder::new();
+    let mut client = Client::new(config(cfg), Instant::ZERO);
     if let Some(id) = cfg.get("last_event_id").and_then(Value::as_str) {
-        decoder.set_last_event_id(id).expect("growable decoder");
+        client = client.with_last_event_id(id).expect("a valid id");
     }
-    let mut client = Client::with_decoder(config(cfg), decoder, Instant::ZERO);
     let steps = vector["steps"]
         .as_array()
         .unwrap_or_else(|| panic!("{name}: steps missing"));
@@ -104,8 +118,11 @@ fn run(name: &str) {
             let status = r["status"].as_u64().expect("status") as u16;
             let ct = r.get("content_type").and_then(Value::as_str);
             let got = match client.handle_response(now, status, ct.map(str::as_bytes)) {
-                Ok(()) => "ok".to_string(),
-                Err(reason) => fail_name(reason),
+                Ok(Accepted::Open) => "ok".to_string(),
+                Ok(Accepted::Redirect(r)) => format!("redirect:{}", r.status),
+                Err(ResponseError::Failed(reason)) => fail_name(reason),
+                Err(ResponseError::Unexpected) => "unexpected".to_string(),
+                Err(other) => panic!("response error {other:?} has no vector name yet"),
             };
             assert_eq!(
                 Some(got.as_str()),
@@ -148,6 +165,8 @@ fn run(name: &str) {
             client.handle_timeout(now);
         } else if step.get("close").is_some() {
             client.close();
+        } else if step.get("restart").is_some() {
+            client.restart(now);
         }
         if let Some(expected) = step.get("items") {
             assert_eq!(&Value::Array(items), expected, "{}", at("items"));
@@ -162,8 +181,8 @@ fn run(name: &str) {
         while let Some(action) = client.poll_action() {
             actions.push(match action {
                 Action::Connect(c) => serde_json::json!({"connect": {
-                    "last_event_id": c.last_event_id, "attempt": c.attempt}}),
-                Action::Close => Value::String("close".into()),
+                    "last_event_id": client.last_event_id(), "attempt": c.attempt}}),
+                Action::Close(reason) => Value::String(close_name(reason).into()),
             });
         }
         let no_actions = Value::Array(Vec::new());
@@ -255,4 +274,8 @@ vectors!(
     network_error_before_head,
     close_by_caller,
     retry_zero_still_backs_off,
+    redirect_followed,
+    too_many_redirects,
+    response_without_connect_is_unexpected,
+    restart_reconnects_at_once,
 );

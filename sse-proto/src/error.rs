@@ -78,8 +78,8 @@ impl From<DecodeError> for std::io::Error {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FailReason {
-    /// The response status was neither 200 nor 204 (redirects are the adapter's
-    /// job and never reach the client).
+    /// The response status was neither 200, nor 204, nor a redirect followed
+    /// (301, 302, 303, 307, 308).
     Status {
         /// The status code received.
         status: u16,
@@ -104,6 +104,12 @@ pub enum FailReason {
     },
     /// [`Client::close`](crate::client::Client::close) was called.
     Closed,
+    /// One request was redirected more than
+    /// [`Config::max_redirects`](crate::client::Config::max_redirects) times.
+    TooManyRedirects {
+        /// The configured limit.
+        limit: u32,
+    },
 }
 
 impl fmt::Display for FailReason {
@@ -120,6 +126,7 @@ impl fmt::Display for FailReason {
             FailReason::Interrupted => f.write_str("one-shot stream interrupted"),
             FailReason::IdleTimeout { millis } => write!(f, "no byte received for {millis} ms"),
             FailReason::Closed => f.write_str("closed by the caller"),
+            FailReason::TooManyRedirects { limit } => write!(f, "more than {limit} redirects"),
         }
     }
 }
@@ -188,6 +195,14 @@ pub enum HttpError {
         /// The limit in force, in bytes.
         limit: usize,
     },
+    /// A redirect response without a `Location` header, or with an empty one.
+    MissingLocation,
+    /// A URL (or `Location` value) that cannot be requested: not `http` or
+    /// `https`, no host, a bad port, user info, or a space or control byte.
+    InvalidUrl {
+        /// What was wrong, e.g. `"scheme is not http or https"`.
+        reason: &'static str,
+    },
 }
 
 impl fmt::Display for HttpError {
@@ -214,6 +229,8 @@ impl fmt::Display for HttpError {
                 f.write_str("chunk data or trailer line not ended by crlf")
             }
             HttpError::TrailersTooLarge { limit } => write!(f, "trailers exceed {limit} bytes"),
+            HttpError::MissingLocation => f.write_str("redirect without a location"),
+            HttpError::InvalidUrl { reason } => write!(f, "invalid url: {reason}"),
         }
     }
 }

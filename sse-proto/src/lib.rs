@@ -48,14 +48,20 @@
 //! I/O with [`http`] for the bytes on the wire. One run loop, in six steps
 //! (here with a scripted server and a virtual clock instead of sockets):
 //!
-//! 1. Create the client with a [`client::Config`]. Nothing happens until you ask.
+//! 1. Create the client with a [`client::Config`] (mode, backoff, decoder
+//!    [`Limits`], redirect limit). Nothing happens until you ask.
 //! 2. Drain [`Client::poll_action`](client::Client::poll_action):
 //!    [`Action::Connect`](client::Action::Connect) means open a connection and
-//!    write an [`http::Request`] carrying its `last_event_id`;
-//!    [`Action::Close`](client::Action::Close) means drop the connection.
+//!    write an [`http::Request`] carrying
+//!    [`last_event_id`](client::Client::last_event_id);
+//!    [`Action::Close`](client::Action::Close) means drop the connection (its
+//!    [`CloseReason`](client::CloseReason) says why).
 //! 3. Read until [`http::parse_response`] is complete, then call
 //!    [`handle_response`](client::Client::handle_response) with the status and
-//!    `Content-Type`. An `Err` is final: read the body for the error message.
+//!    `Content-Type`. [`Accepted::Redirect`](client::Accepted::Redirect): join
+//!    the `Location` against the URL ([`http::Url`]), send the request there
+//!    and report its head. An `Err` is final: read the body for the error
+//!    message.
 //! 4. Strip the body framing with an [`http::BodyDecoder`] and pass the data to
 //!    [`handle_bytes`](client::Client::handle_bytes); drain its items.
 //! 5. At end of input call [`handle_end`](client::Client::handle_end) with
@@ -65,66 +71,90 @@
 //!    arrive), call [`handle_timeout`](client::Client::handle_timeout), and go to 2.
 //!    Stop when [`ready_state`](client::Client::ready_state) is `Closed`.
 //!
+//! Under `std`, [`Origin`] converts between `std::time::Instant` and the
+//! client's milliseconds. [`restart`](client::Client::restart) reconnects at
+//! once (a network change); [`close`](client::Client::close) stops for good.
+//!
 //! ```
 //! # #[cfg(not(feature = "alloc"))] fn main() {} // `Client::new` needs `alloc`
 //! # #[cfg(feature = "alloc")]
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use sse_proto::client::{Action, Client, Config, ReadyState};
-//! use sse_proto::http::{parse_response, BodyDecoder, HttpLimits, Parsed, Request, EMPTY_HEADER};
-//! use sse_proto::{FailReason, Instant, Item};
+//! use sse_proto::client::{Accepted, Action, Client, Config, ReadyState, ResponseError};
+//! use sse_proto::http::{parse_response, BodyDecoder, HttpLimits, Parsed, Request, Url, EMPTY_HEADER};
+//! use sse_proto::{FailReason, Instant, Item, StreamEnd};
 //!
-//! // The scripted server: the first response is cut before its last chunk,
-//! // the second says "stop" (204).
+//! // The scripted server: a redirect, a response cut before its last chunk,
+//! // then "stop" (204).
 //! let mut responses = vec![
-//!     &b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n\
-//!        16\r\nretry: 100\nid: 1\ndata:\r\n5\r\n hi\n\n\r\n"[..],
+//!     &b"HTTP/1.1 307 Temporary Redirect\r\nLocation: /v2/events\r\nContent-Length: 0\r\n\r\n"[..],
+//!     b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n\
+//!        16\r\nretry: 100\nid: 1\ndata:\r\n5\r\n hi\n\n\r\n",
 //!     b"HTTP/1.1 204 No Content\r\n\r\n",
 //! ]
 //! .into_iter();
 //! let mut now = Instant::ZERO; // the adapter's clock, here virtual
+//! let mut url = String::from("http://example.com/events");
 //! let mut sent = Vec::new(); // requests written, for the asserts below
 //! let mut seen = Vec::new();
+//! let mut truncated = 0;
 //!
 //! let mut client = Client::new(Config::replayable(), now); // 1.
 //! while client.ready_state() != ReadyState::Closed {
-//!     while let Some(action) = client.poll_action() { // 2.
-//!         let Action::Connect(connect) = action else { continue }; // Close: drop the socket
-//!         let mut request = Vec::new();
-//!         Request::get("example.com", "/events")
-//!             .last_event_id(connect.last_event_id)
-//!             .encode_to_vec(&mut request)?;
-//!         sent.push(request);
-//!         let wire = responses.next().expect("scripted");
-//!         let mut headers = [EMPTY_HEADER; 32];
-//!         let Parsed::Complete(head) = parse_response(wire, &mut headers, &HttpLimits::default())? else {
-//!             unreachable!("a real adapter reads more and parses again");
-//!         };
-//!         if let Err(reason) = client.handle_response(now, head.status, head.content_type()) { // 3.
-//!             assert_eq!(reason, FailReason::NoContent);
-//!             break;
-//!         }
-//!         let mut body = BodyDecoder::new(head.framing()?, HttpLimits::default()); // 4.
-//!         let mut input = &wire[head.head_len..];
-//!         while !input.is_empty() && !body.is_done() {
-//!             let chunk = body.decode(input)?;
-//!             input = &input[chunk.consumed..];
-//!             let mut items = client.handle_bytes(now, chunk.data);
-//!             while let Some(item) = items.next_item() {
-//!                 if let Item::Event(event) = item? {
-//!                     seen.push(event.data().to_owned());
+//!     match client.poll_action() { // 2.
+//!         Some(Action::Close(_reason)) => {} // drop the connection
+//!         Some(Action::Connect(_)) => loop {
+//!             let target = Url::parse(&url)?; // connect to target.host(), target.port()
+//!             let mut request = Vec::new();
+//!             Request::get(target.authority(), target.target())
+//!                 .last_event_id(client.last_event_id())
+//!                 .encode_to_vec(&mut request)?;
+//!             sent.push(request);
+//!             let wire = responses.next().expect("scripted");
+//!             let mut headers = [EMPTY_HEADER; 32];
+//!             let Parsed::Complete(head) = parse_response(wire, &mut headers, &HttpLimits::default())? else {
+//!                 unreachable!("a real adapter reads more and parses again");
+//!             };
+//!             match client.handle_response(now, head.status, head.content_type()) { // 3.
+//!                 Ok(Accepted::Open) => {}
+//!                 Ok(Accepted::Redirect(_)) => {
+//!                     url = target.join(head.header("location"))?;
+//!                     continue; // the same request, to the new URL
+//!                 }
+//!                 Err(e) => {
+//!                     assert_eq!(e, ResponseError::Failed(FailReason::NoContent));
+//!                     break;
 //!                 }
 //!             }
+//!             let mut body = BodyDecoder::new(head.framing()?, HttpLimits::default()); // 4.
+//!             let mut input = &wire[head.head_len..];
+//!             while !input.is_empty() && !body.is_done() {
+//!                 let chunk = body.decode(input)?;
+//!                 input = &input[chunk.consumed..];
+//!                 let mut items = client.handle_bytes(now, chunk.data);
+//!                 while let Some(item) = items.next_item() {
+//!                     if let Item::Event(event) = item? {
+//!                         seen.push(event.data().to_owned());
+//!                     }
+//!                 }
+//!             }
+//!             if client.handle_end(now, body.finish()) == StreamEnd::Truncated { // 5.
+//!                 truncated += 1; // the connection was cut
+//!             }
+//!             break;
+//!         },
+//!         None => {
+//!             if let Some(deadline) = client.poll_timeout() { // 6.
+//!                 now = deadline; // a real adapter sleeps (or wakes early on input)
+//!                 client.handle_timeout(now);
+//!             }
 //!         }
-//!         client.handle_end(now, body.finish()); // 5. (the connection closed)
-//!     }
-//!     if let Some(deadline) = client.poll_timeout() { // 6.
-//!         now = deadline; // a real adapter sleeps (or wakes early on input)
-//!         client.handle_timeout(now);
 //!     }
 //! }
 //! assert_eq!(seen, ["hi"]); // one event, split across two chunks
+//! assert_eq!(truncated, 1);
 //! assert_eq!(now.as_millis(), 100); // the server's retry: 100
-//! assert!(String::from_utf8_lossy(&sent[1]).contains("\r\nLast-Event-ID: 1\r\n"));
+//! assert!(sent[1].starts_with(b"GET /v2/events HTTP/1.1\r\n")); // redirected
+//! assert!(String::from_utf8_lossy(&sent[2]).contains("\r\nLast-Event-ID: 1\r\n"));
 //! assert_eq!(client.fail_reason(), Some(FailReason::NoContent));
 //! # Ok(())
 //! # }
@@ -219,3 +249,5 @@ pub use event::{Event, Item};
 pub use event::{EventOwned, ItemOwned};
 pub use limits::Limits;
 pub use time::Instant;
+#[cfg(feature = "std")]
+pub use time::Origin;

@@ -1,8 +1,8 @@
 //! Time as a parameter: a millisecond [`Instant`] with saturating arithmetic.
 //!
 //! The core never reads a clock. Adapters pick an epoch (usually the moment the
-//! connection object was created) and pass `Instant::from_duration(epoch.elapsed())`
-//! into every method that needs the time.
+//! connection object was created) and pass the time since it into every method
+//! that needs the time; under `std`, [`Origin`] converts both ways.
 
 use core::ops::{Add, Sub};
 use core::time::Duration;
@@ -82,6 +82,76 @@ impl Sub<Instant> for Instant {
     }
 }
 
+/// The adapter's epoch on the `std` clock: converts a `std::time::Instant` to
+/// the core's [`Instant`] and a deadline back, so that waiting never spins.
+///
+/// [`instant`](Origin::instant) rounds down to the millisecond and
+/// [`deadline`](Origin::deadline) is exact, so a deadline the core has not yet
+/// reached lies strictly after the `std` time it was computed from, and once
+/// that `std` instant has passed the core sees it as due. [`wait`](Origin::wait)
+/// rounds up to the next millisecond for timers that count whole
+/// milliseconds: it is zero only for a deadline that is due.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use sse_proto::{Instant, Origin};
+///
+/// let start = std::time::Instant::now();
+/// let origin = Origin::new(start);
+/// let now = start + Duration::from_micros(1_500_300); // 1500.3 ms in
+/// assert_eq!(origin.instant(now), Instant::from_millis(1500));
+/// let deadline = Instant::from_millis(1501); // from poll_timeout(): not yet due
+/// assert_eq!(origin.deadline(deadline) - now, Duration::from_micros(700)); // never 0
+/// assert_eq!(origin.wait(deadline, now), Duration::from_millis(1)); // rounded up
+/// assert_eq!(origin.instant(origin.deadline(deadline)), deadline); // then it is due
+/// ```
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Origin(std::time::Instant);
+
+#[cfg(feature = "std")]
+impl Origin {
+    /// The epoch: [`Instant::ZERO`] is `origin`.
+    pub const fn new(origin: std::time::Instant) -> Origin {
+        Origin(origin)
+    }
+
+    /// `now` as the core's time: whole milliseconds since the origin, rounded
+    /// down (so a timer never fires early), [`Instant::ZERO`] before it.
+    pub fn instant(&self, now: std::time::Instant) -> Instant {
+        Instant::from_duration(now.saturating_duration_since(self.0))
+    }
+
+    /// When `at` falls on the `std` clock: the origin plus exactly `at`. One too
+    /// far for the platform's clock (none is, with 64-bit seconds) becomes the
+    /// furthest it can hold.
+    pub fn deadline(&self, at: Instant) -> std::time::Instant {
+        let mut ahead = at.as_duration();
+        loop {
+            if let Some(deadline) = self.0.checked_add(ahead) {
+                return deadline;
+            }
+            ahead /= 2;
+        }
+    }
+
+    /// How long to sleep from `now` until `at`, rounded up to whole
+    /// milliseconds: zero only when `at` is due (`at <= self.instant(now)`), so
+    /// a millisecond timer never wakes up before it and spins.
+    pub fn wait(&self, at: Instant, now: std::time::Instant) -> Duration {
+        let wait = self.deadline(at).saturating_duration_since(now);
+        let whole = Duration::from_millis(duration_to_millis(wait));
+        if whole < wait {
+            whole + Duration::from_millis(1)
+        } else {
+            whole
+        }
+    }
+}
+
 /// Whole milliseconds in `d`, saturating at `u64::MAX`.
 pub(crate) const fn duration_to_millis(d: Duration) -> u64 {
     let ms = d.as_millis();
@@ -111,6 +181,42 @@ mod tests {
         let b = Instant::from_millis(25);
         assert_eq!(b - a, Duration::from_millis(15));
         assert_eq!(a - b, Duration::ZERO);
+    }
+
+    #[cfg(feature = "std")]
+    #[test]
+    fn origin_round_trips_and_never_waits_zero_before_a_deadline() {
+        let start = std::time::Instant::now();
+        let origin = Origin::new(start);
+        for micros in [0u64, 1, 999, 1_000, 1_001, 1_500_300, 86_400_000_000] {
+            let now = start + Duration::from_micros(micros);
+            let core = origin.instant(now);
+            assert_eq!(core.as_millis(), micros / 1_000, "rounded down");
+            for ahead in [0u64, 1, 2, 3_000] {
+                let at = Instant::from_millis(core.as_millis() + ahead);
+                let wait = origin.wait(at, now);
+                let exact = Duration::from_millis(at.as_millis())
+                    .saturating_sub(Duration::from_micros(micros));
+                assert_eq!(origin.deadline(at) - now, exact);
+                // Rounded up to whole milliseconds, zero only once due.
+                assert_eq!(wait.subsec_nanos() % 1_000_000, 0, "{micros} {ahead}");
+                assert!(wait >= exact && wait < exact + Duration::from_millis(1));
+                assert_eq!(wait.is_zero(), at <= core, "{micros} {ahead}");
+                // Woken at the deadline, the core sees it due.
+                assert!(origin.instant(origin.deadline(at)) >= at);
+            }
+        }
+        // Before the origin: the epoch, and the whole way to a deadline.
+        let early = Origin::new(start + Duration::from_secs(5));
+        assert_eq!(early.instant(start), Instant::ZERO);
+        assert_eq!(
+            early.wait(Instant::from_millis(1), start),
+            Duration::from_millis(5_001)
+        );
+        assert_eq!(
+            origin.deadline(Instant::MAX) - start,
+            Instant::MAX.as_duration()
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! always gives the same events, the same end, and the same reconnect request.
 #![cfg(feature = "alloc")]
 
-use sse_proto::client::{Action, Client, Config};
+use sse_proto::client::{Accepted, Action, Client, Config};
 use sse_proto::http::{parse_response, BodyDecoder, HttpLimits, Parsed, Request, EMPTY_HEADER};
 use sse_proto::{Instant, Item, StreamEnd};
 
@@ -60,9 +60,10 @@ fn run(reads: &[&[u8]]) -> Outcome {
             else {
                 continue;
             };
-            client
-                .handle_response(now, response.status, response.content_type())
-                .unwrap();
+            assert_eq!(
+                client.handle_response(now, response.status, response.content_type()),
+                Ok(Accepted::Open)
+            );
             body = Some(BodyDecoder::new(
                 response.framing().unwrap(),
                 HttpLimits::default(),
@@ -90,12 +91,12 @@ fn run(reads: &[&[u8]]) -> Outcome {
     let end = client.handle_end(now, body.expect("head complete").finish());
     let reconnect_ms = client.poll_timeout().unwrap().as_millis() - now.as_millis();
     client.handle_timeout(client.poll_timeout().unwrap());
-    let Some(Action::Connect(connect)) = client.poll_action() else {
+    let Some(Action::Connect(_)) = client.poll_action() else {
         panic!("reconnect")
     };
     let mut request = Vec::new();
     Request::get("h", "/")
-        .last_event_id(connect.last_event_id)
+        .last_event_id(client.last_event_id())
         .encode_to_vec(&mut request)
         .unwrap();
     Outcome {

@@ -5,7 +5,9 @@
 use core::time::Duration;
 
 use proptest::prelude::*;
-use sse_proto::client::{Action, Backoff, Client, Config, Mode, ReadyState};
+use sse_proto::client::{
+    Accepted, Action, Backoff, Client, Config, Mode, ReadyState, ResponseError,
+};
 use sse_proto::{Instant, StreamEnd};
 
 #[derive(Debug, Clone)]
@@ -16,12 +18,20 @@ enum Input {
     Error,
     Timeout,
     Close,
+    Restart,
 }
 
 fn input() -> impl Strategy<Value = Input> {
     prop_oneof![
         (
-            prop_oneof![Just(200u16), Just(204), Just(500), 100u16..600],
+            prop_oneof![
+                Just(200u16),
+                Just(204),
+                Just(500),
+                Just(302),
+                Just(307),
+                100u16..600
+            ],
             any::<bool>()
         )
             .prop_map(|(s, ok)| Input::Response(s, ok)),
@@ -42,6 +52,7 @@ fn input() -> impl Strategy<Value = Input> {
         Just(Input::Error),
         Just(Input::Timeout),
         Just(Input::Close),
+        Just(Input::Restart),
     ]
 }
 
@@ -54,25 +65,29 @@ fn config() -> impl Strategy<Value = Config> {
         prop::option::of(0u32..4),
         prop::option::of(1u64..5000),
         any::<u64>(),
+        0u32..3,
     )
-        .prop_map(|(one_shot, reconnect, exp, jitter, budget, idle, seed)| {
-            let mut c = if one_shot {
-                Config::one_shot()
-            } else {
-                Config::replayable()
-            };
-            c.reconnect_time = Duration::from_millis(reconnect);
-            if exp {
-                c.backoff = Backoff::Exponential {
-                    max: Duration::from_millis(20_000),
-                    jitter,
+        .prop_map(
+            |(one_shot, reconnect, exp, jitter, budget, idle, seed, redirects)| {
+                let mut c = if one_shot {
+                    Config::one_shot()
+                } else {
+                    Config::replayable()
                 };
-            }
-            c.retry_budget = budget;
-            c.idle_timeout = idle.map(Duration::from_millis);
-            c.seed = seed;
-            c
-        })
+                c.reconnect_time = Duration::from_millis(reconnect);
+                if exp {
+                    c.backoff = Backoff::Exponential {
+                        max: Duration::from_millis(20_000),
+                        jitter,
+                    };
+                }
+                c.retry_budget = budget;
+                c.idle_timeout = idle.map(Duration::from_millis);
+                c.seed = seed;
+                c.max_redirects = redirects;
+                c
+            },
+        )
 }
 
 proptest! {
@@ -84,26 +99,57 @@ proptest! {
         let mut client = Client::new(config, Instant::ZERO);
         let mut now = 0u64;
         let mut connects = 0;
+        let mut restarts = 0;
         let mut closed = false;
-        let drain = |client: &mut Client<Vec<u8>>, connects: &mut u32| {
+        // The model: a Connect was taken and its connection not yet answered
+        // with a final head nor dropped.
+        let mut outstanding = false;
+        let drain = |client: &mut Client<Vec<u8>>, connects: &mut u32, outstanding: &mut bool| {
             while let Some(action) = client.poll_action() {
-                if let Action::Connect(_) = action {
-                    *connects += 1;
+                match action {
+                    Action::Connect(_) => {
+                        *connects += 1;
+                        *outstanding = true;
+                    }
+                    Action::Close(_) => *outstanding = false,
                 }
             }
         };
-        drain(&mut client, &mut connects);
+        drain(&mut client, &mut connects, &mut outstanding);
         for (dt, input) in steps {
             now += dt;
             let t = Instant::from_millis(now);
             let before = client.ready_state();
             let deadline_before = client.poll_timeout();
+            let outstanding_before = outstanding;
             match input {
                 Input::Response(status, ok) => {
                     let ct: &[u8] = if ok { b"text/event-stream" } else { b"text/html" };
                     let result = client.handle_response(t, status, Some(ct));
-                    prop_assert_eq!(result.is_ok(), client.ready_state() == ReadyState::Open);
-                    prop_assert!(result.is_err() || (status == 200 && ok));
+                    prop_assert_eq!(
+                        result == Err(ResponseError::Unexpected),
+                        !outstanding,
+                        "a head is taken exactly while a Connect is outstanding"
+                    );
+                    match result {
+                        Ok(Accepted::Open) => {
+                            prop_assert!(status == 200 && ok);
+                            prop_assert_eq!(client.ready_state(), ReadyState::Open);
+                            outstanding = false;
+                        }
+                        Ok(Accepted::Redirect(r)) => {
+                            prop_assert_eq!(r.status, status);
+                            prop_assert_eq!(client.ready_state(), ReadyState::Connecting);
+                        }
+                        Err(ResponseError::Unexpected) => {
+                            prop_assert_eq!(client.ready_state(), before, "nothing changes");
+                            prop_assert_eq!(client.poll_timeout(), deadline_before, "nothing changes");
+                        }
+                        Err(_) => {
+                            prop_assert_eq!(client.ready_state(), ReadyState::Closed);
+                            outstanding = false;
+                        }
+                    }
                 }
                 Input::Bytes(bytes) => {
                     let mut feed = client.handle_bytes(t, &bytes);
@@ -113,21 +159,39 @@ proptest! {
                     let framing = if clean { StreamEnd::Clean } else { StreamEnd::Truncated };
                     let end = client.handle_end(t, framing);
                     prop_assert!(clean || before != ReadyState::Open || end == StreamEnd::Truncated);
+                    if before == ReadyState::Open {
+                        outstanding = false;
+                    }
                 }
-                Input::Error => client.handle_error(t),
+                Input::Error => {
+                    client.handle_error(t);
+                    outstanding = false;
+                }
                 Input::Timeout => {
                     // Act on every due timer: they settle within two rounds.
                     for _ in 0..2 {
                         if client.poll_timeout().is_some_and(|d| d <= t) {
                             client.handle_timeout(t);
-                            drain(&mut client, &mut connects);
+                            drain(&mut client, &mut connects, &mut outstanding);
                         }
                     }
                     prop_assert!(client.poll_timeout().is_none_or(|d| d > t));
                 }
                 Input::Close => client.close(),
+                Input::Restart => {
+                    client.restart(t);
+                    if !closed {
+                        restarts += 1;
+                        prop_assert_eq!(client.ready_state(), ReadyState::Connecting);
+                        prop_assert!(client.poll_timeout().is_none_or(|d| d > t), "no waiting");
+                    }
+                }
             }
-            drain(&mut client, &mut connects);
+            drain(&mut client, &mut connects, &mut outstanding);
+            if client.ready_state() == ReadyState::Open {
+                prop_assert!(before == ReadyState::Open || outstanding_before,
+                    "Open only after a Connect was taken and not yet answered");
+            }
             if client.poll_timeout() != deadline_before {
                 prop_assert!(client.poll_timeout().is_none_or(|d| d >= t), "new deadline in the past");
             }
@@ -144,7 +208,7 @@ proptest! {
             }
         }
         if config.mode == Mode::OneShot {
-            prop_assert!(connects <= 1, "one-shot requests are never re-sent");
+            prop_assert!(connects <= 1 + restarts, "one-shot requests are re-sent only on restart");
         }
     }
 }

@@ -1,118 +1,45 @@
 //! The EventSource processing model as a sans-IO state machine.
 //!
 //! The [`Client`] decides when to connect, with which `Last-Event-ID`, when to
-//! reconnect and when to give up; the adapter does the I/O (and follows
-//! redirects: they never reach the client) and passes the time into every call.
+//! reconnect and when to give up; the adapter does the I/O and passes the time
+//! into every call.
 //!
 //! - Ready state: [`ReadyState::Connecting`], [`Open`](ReadyState::Open),
 //!   [`Closed`](ReadyState::Closed). The `open` notification is
-//!   [`Client::handle_response`] returning `Ok`; the `error` notification is the
-//!   state after [`handle_end`](Client::handle_end),
+//!   [`Client::handle_response`] returning [`Accepted::Open`]; the `error`
+//!   notification is the state after [`handle_end`](Client::handle_end),
 //!   [`handle_error`](Client::handle_error) or an idle
-//!   [`handle_timeout`](Client::handle_timeout): `Connecting` with a reconnect
-//!   deadline in [`poll_timeout`](Client::poll_timeout), or `Closed` with a
-//!   [`fail_reason`](Client::fail_reason).
-//! - A 200 with `Content-Type: text/event-stream` opens the stream; a 204, any
-//!   other status or content type fails it for good ([`FailReason`]).
+//!   [`handle_timeout`](Client::handle_timeout) (an
+//!   [`Action::Close`] with [`CloseReason::IdleTimeout`]): `Connecting` with a
+//!   reconnect deadline in [`poll_timeout`](Client::poll_timeout), or `Closed`
+//!   with a [`fail_reason`](Client::fail_reason).
+//! - A 200 with `Content-Type: text/event-stream` opens the stream; a redirect
+//!   (301, 302, 303, 307, 308) is [`Accepted::Redirect`] for the adapter to
+//!   follow, up to [`Config::max_redirects`]; a 204, any other status or
+//!   content type fails it for good ([`FailReason`]).
 //! - [`Mode::Replayable`] reconnects after the end of the stream or a network
 //!   error, waiting the reconnection time (3 s by default, then the server's
 //!   `retry:`), with optional exponential [`Backoff`] and a retry budget.
-//!   [`Mode::OneShot`] never re-sends its request (an LLM `POST`).
+//!   [`Mode::OneShot`] never re-sends its request on its own (an LLM `POST`).
+//! - [`Client::restart`] reconnects at once on the caller's command (a
+//!   network change); [`Client::close`] ends it for good.
 //!
 //! See the crate docs, "Example: driving the client", for the run loop.
 
+mod action;
 mod backoff;
+mod config;
+mod response;
 
+use core::fmt;
 use core::time::Duration;
 
 use crate::{DecodeError, Decoder, FailReason, Feed, Instant, Item, Storage, StreamEnd};
+pub use action::{Action, CloseReason, Connect};
 pub use backoff::Backoff;
 use backoff::SplitMix64;
-
-/// Whether a dropped stream is requested again.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// EventSource: reconnect after the end of the stream or a network error,
-    /// sending the last event ID.
-    Replayable,
-    /// Send the request once and never again: for non-idempotent requests such
-    /// as an LLM `POST` (repeating it costs tokens and money). A cut stream is
-    /// [`FailReason::Interrupted`].
-    OneShot,
-}
-
-/// How the client behaves; see each field. Build with [`Config::replayable`] or
-/// [`Config::one_shot`], then set fields.
-///
-/// ```
-/// use core::time::Duration;
-/// use sse_proto::client::{Backoff, Config};
-///
-/// let mut config = Config::replayable();
-/// config.backoff = Backoff::Exponential { max: Duration::from_secs(60), jitter: true };
-/// config.retry_budget = Some(10);
-/// config.idle_timeout = Some(Duration::from_secs(45));
-/// config.seed = 0x5eed; // from the adapter's RNG: the core reads none
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct Config {
-    /// Replayable (EventSource) or one-shot.
-    pub mode: Mode,
-    /// The reconnection time until the server sends `retry:` (default 3 s).
-    pub reconnect_time: Duration,
-    /// How delays grow over failed attempts in a row (default constant).
-    pub backoff: Backoff,
-    /// Give up ([`FailReason::RetryBudget`]) instead of making more than this many
-    /// reconnects in a row without a healthy connection. `None` (default): retry
-    /// for ever, like browsers.
-    pub retry_budget: Option<u32>,
-    /// Drop a connection on which no byte (not even a keepalive comment) arrived
-    /// for this long, then reconnect (default `None`). Runs from the moment the
-    /// request is due (so it also bounds connecting and waiting for the head)
-    /// until the connection ends.
-    pub idle_timeout: Option<Duration>,
-    /// A connection open this long counts as healthy even without an event, and
-    /// resets the backoff (default 10 s).
-    pub healthy_after: Duration,
-    /// Seed of the jitter generator. Give each client its own (from the
-    /// adapter's RNG), or they jitter in lockstep.
-    pub seed: u64,
-}
-
-impl Config {
-    /// The default reconnection time, 3 s (what browsers use).
-    pub const DEFAULT_RECONNECT_TIME: Duration = Duration::from_secs(3);
-    /// The default [`Config::healthy_after`], 10 s.
-    pub const DEFAULT_HEALTHY_AFTER: Duration = Duration::from_secs(10);
-
-    /// EventSource behaviour: reconnect for ever after a constant 3 s (or the
-    /// server's `retry:`), no idle timeout.
-    pub const fn replayable() -> Config {
-        Config {
-            mode: Mode::Replayable,
-            reconnect_time: Self::DEFAULT_RECONNECT_TIME,
-            backoff: Backoff::Constant,
-            retry_budget: None,
-            idle_timeout: None,
-            healthy_after: Self::DEFAULT_HEALTHY_AFTER,
-            seed: 0,
-        }
-    }
-
-    /// One request, never re-sent; otherwise as [`Config::replayable`].
-    pub const fn one_shot() -> Config {
-        let mut config = Config::replayable();
-        config.mode = Mode::OneShot;
-        config
-    }
-}
-
-impl Default for Config {
-    fn default() -> Config {
-        Config::replayable()
-    }
-}
+pub use config::{Config, Mode};
+pub use response::{Accepted, Redirect, ResponseError};
 
 /// The EventSource ready state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -125,27 +52,52 @@ pub enum ReadyState {
     Closed,
 }
 
-/// What the adapter must do next; from [`Client::poll_action`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Action<'a> {
-    /// Open a connection and send the request (build it with
-    /// [`http::Request`](crate::http::Request)), then report the response head
-    /// with [`Client::handle_response`].
-    Connect(Connect<'a>),
-    /// Drop the current connection now (idle timeout or [`Client::close`]).
-    /// Report nothing more about it: the client has already moved on.
-    Close,
-}
-
-/// The request to make, from [`Action::Connect`].
+/// Why [`Client::with_last_event_id`] refused an ID.
+///
+/// # Examples
+///
+/// ```
+/// use sse_proto::client::LastEventIdError;
+///
+/// let e = LastEventIdError::ForbiddenByte { byte: 0, offset: 3 };
+/// assert_eq!(e.to_string(), "last event id has byte 0x00 at offset 3");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub struct Connect<'a> {
-    /// The `Last-Event-ID` header value; send the header only when non-empty.
-    pub last_event_id: &'a str,
-    /// 0 for the first request; for a reconnect, its rank among the reconnects
-    /// in a row since the last healthy connection (1 for the first of them).
-    pub attempt: u32,
+pub enum LastEventIdError {
+    /// The ID holds a NUL, CR or LF, which no event ID can (a decoder ignores an
+    /// `id` field with NUL; CR and LF end the field) and no `Last-Event-ID`
+    /// header can carry.
+    ForbiddenByte {
+        /// The byte (`0`, `b'\r'` or `b'\n'`).
+        byte: u8,
+        /// Its offset in the ID, in bytes.
+        offset: usize,
+    },
+    /// The decoder cannot hold the ID (the ID storage of a
+    /// [`Decoder::with_buffer`] decoder is too small); the source says how much
+    /// it has.
+    Storage(DecodeError),
+}
+
+impl fmt::Display for LastEventIdError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LastEventIdError::ForbiddenByte { byte, offset } => {
+                write!(f, "last event id has byte {byte:#04x} at offset {offset}")
+            }
+            LastEventIdError::Storage(_) => f.write_str("last event id does not fit the decoder"),
+        }
+    }
+}
+
+impl core::error::Error for LastEventIdError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            LastEventIdError::Storage(e) => Some(e),
+            LastEventIdError::ForbiddenByte { .. } => None,
+        }
+    }
 }
 
 /// Internal phase; [`ReadyState`] is its public projection.
@@ -155,8 +107,13 @@ enum Phase {
     Waiting {
         at: Instant,
     },
-    /// A request is (about to be) in flight; no response head yet.
-    Connecting,
+    /// A [`Connect`] is queued, not yet taken from `poll_action`.
+    Queued,
+    /// A [`Connect`] was taken and its response head has not opened the
+    /// stream: the only phase that takes a head. `redirects` followed so far.
+    Requested {
+        redirects: u32,
+    },
     /// The response opened the stream at `since`.
     Open {
         since: Instant,
@@ -179,15 +136,17 @@ enum Phase {
 /// Without a heap, on caller memory, with a virtual clock:
 ///
 /// ```
-/// use sse_proto::client::{Action, Client, Config, ReadyState};
+/// use sse_proto::client::{Accepted, Action, Client, Config, ReadyState};
 /// use sse_proto::{Decoder, Instant, Item};
 ///
 /// let mut mem = [0u8; 512];
 /// let t0 = Instant::from_millis(0);
-/// let mut client = Client::with_decoder(Config::replayable(), Decoder::with_buffer(&mut mem), t0);
-/// assert!(matches!(client.poll_action(), Some(Action::Connect(c)) if c.last_event_id.is_empty()));
+/// let mut client = Client::with_decoder(Config::replayable(), Decoder::with_buffer(&mut mem), t0)
+///     .with_last_event_id("8")?; // resume after a restart of the program
+/// assert!(matches!(client.poll_action(), Some(Action::Connect(c)) if c.attempt == 0));
+/// assert_eq!(client.last_event_id(), "8"); // send it as Last-Event-ID
 ///
-/// client.handle_response(t0, 200, Some(b"text/event-stream")).unwrap();
+/// assert_eq!(client.handle_response(t0, 200, Some(b"text/event-stream")), Ok(Accepted::Open));
 /// let mut items = client.handle_bytes(t0, b"id: 9\ndata: hi\n\n");
 /// assert!(matches!(items.next_item(), Some(Ok(Item::Event(e))) if e.data() == "hi"));
 ///
@@ -195,14 +154,16 @@ enum Phase {
 /// assert_eq!(client.ready_state(), ReadyState::Connecting);
 /// let at = client.poll_timeout().unwrap(); // 3 s later
 /// client.handle_timeout(at);
-/// assert!(matches!(client.poll_action(), Some(Action::Connect(c)) if c.last_event_id == "9"));
+/// assert!(matches!(client.poll_action(), Some(Action::Connect(c)) if c.attempt == 1));
+/// assert_eq!(client.last_event_id(), "9");
+/// # Ok::<(), sse_proto::client::LastEventIdError>(())
 /// ```
 #[derive(Debug)]
 pub struct Client<S: Storage> {
     config: Config,
     decoder: Decoder<S>,
     phase: Phase,
-    /// No byte may be missing past this instant (while open).
+    /// No byte may be missing past this instant (from the request on).
     idle_deadline: Option<Instant>,
     /// An event arrived on the current connection.
     healthy: bool,
@@ -210,18 +171,30 @@ pub struct Client<S: Storage> {
     failures: u32,
     rng: SplitMix64,
     fail: Option<FailReason>,
-    pending_close: bool,
-    pending_connect: bool,
-    /// A connection exists between `Connect` and its end.
-    connected: bool,
+    /// An [`Action::Close`] to hand out before anything else.
+    pending_close: Option<CloseReason>,
 }
 
 #[cfg(feature = "alloc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 impl Client<alloc::vec::Vec<u8>> {
-    /// A client with a growable decoder ([`Decoder::new`]), created at `now`
-    /// (the idle timeout, if any, runs from here). The first
-    /// [`poll_action`](Client::poll_action) asks to connect.
+    /// A client with a growable decoder ([`Decoder::new`]) set up from
+    /// `config` (its [`limits`](Config::limits) and
+    /// [`comments`](Config::comments)), created at `now` (the idle timeout, if
+    /// any, runs from here). The first [`poll_action`](Client::poll_action)
+    /// asks to connect.
+    ///
+    /// ```
+    /// use sse_proto::client::{Client, Config};
+    /// use sse_proto::{Instant, Limits};
+    ///
+    /// let mut config = Config::replayable();
+    /// config.limits = Limits::new().with_max_line_len(32 << 20);
+    /// let client = Client::new(config, Instant::ZERO).with_last_event_id("41")?;
+    /// assert_eq!(client.decoder().limits().max_line_len, 32 << 20);
+    /// assert_eq!(client.last_event_id(), "41");
+    /// # Ok::<(), sse_proto::client::LastEventIdError>(())
+    /// ```
     pub fn new(config: Config, now: Instant) -> Self {
         Client::with_decoder(config, Decoder::new(), now)
     }
@@ -229,28 +202,54 @@ impl Client<alloc::vec::Vec<u8>> {
 
 impl<S: Storage> Client<S> {
     /// A client decoding with `decoder` (for example a
-    /// [`Decoder::with_buffer`] one, or one seeded with
-    /// [`Decoder::set_last_event_id`] to resume after a restart).
+    /// [`Decoder::with_buffer`] one, to run without a heap), otherwise as
+    /// [`Client::new`]. The decoder takes the [`limits`](Config::limits) and
+    /// [`comments`](Config::comments) of `config`, which replace its own; it
+    /// keeps its last event ID.
     pub fn with_decoder(config: Config, decoder: Decoder<S>, now: Instant) -> Self {
         Client {
             config,
-            decoder,
-            phase: Phase::Connecting,
+            decoder: decoder
+                .with_limits(config.limits)
+                .with_comments(config.comments),
+            phase: Phase::Queued,
             idle_deadline: config.idle_timeout.map(|d| now + d),
             healthy: false,
             failures: 0,
             rng: SplitMix64::new(config.seed),
             fail: None,
-            pending_close: false,
-            pending_connect: true,
-            connected: false,
+            pending_close: None,
         }
+    }
+
+    /// The client with `id` as its last event ID, sent as `Last-Event-ID` with
+    /// the first request (builder style): to resume a stream after the program
+    /// restarted. Call it right after creating the client.
+    ///
+    /// # Errors
+    ///
+    /// [`LastEventIdError::ForbiddenByte`] when `id` holds a NUL, CR or LF;
+    /// [`LastEventIdError::Storage`] when a [`Decoder::with_buffer`] decoder's ID
+    /// storage cannot hold it. The client is dropped.
+    pub fn with_last_event_id(mut self, id: &str) -> Result<Self, LastEventIdError> {
+        if let Some(offset) = crate::value_scan::find_line_end_or_nul(id.as_bytes()) {
+            return Err(LastEventIdError::ForbiddenByte {
+                byte: id.as_bytes()[offset],
+                offset,
+            });
+        }
+        self.decoder
+            .set_last_event_id(id)
+            .map_err(LastEventIdError::Storage)?;
+        Ok(self)
     }
 
     /// The ready state.
     pub fn ready_state(&self) -> ReadyState {
         match self.phase {
-            Phase::Waiting { .. } | Phase::Connecting => ReadyState::Connecting,
+            Phase::Waiting { .. } | Phase::Queued | Phase::Requested { .. } => {
+                ReadyState::Connecting
+            }
             Phase::Open { .. } => ReadyState::Open,
             Phase::Closed => ReadyState::Closed,
         }
@@ -262,7 +261,8 @@ impl<S: Storage> Client<S> {
         self.fail
     }
 
-    /// The last event ID, sent as `Last-Event-ID` on reconnect.
+    /// The last event ID: send it as `Last-Event-ID` (when non-empty) with the
+    /// request of an [`Action::Connect`].
     pub fn last_event_id(&self) -> &str {
         self.decoder.last_event_id()
     }
@@ -283,18 +283,18 @@ impl<S: Storage> Client<S> {
         &self.decoder
     }
 
-    /// The next thing to do, or `None`. Call after every `handle_*` call and
-    /// after creating the client, until it returns `None`.
-    pub fn poll_action(&mut self) -> Option<Action<'_>> {
-        if self.pending_close {
-            self.pending_close = false;
-            return Some(Action::Close);
+    /// The next thing to do, or `None`. Call after every `handle_*`,
+    /// [`restart`](Client::restart) and [`close`](Client::close) call and after
+    /// creating the client, until it returns `None`. A `Close` always comes
+    /// before the `Connect` that replaces its connection.
+    #[must_use = "an action is the adapter's to carry out; poll until None"]
+    pub fn poll_action(&mut self) -> Option<Action> {
+        if let Some(reason) = self.pending_close.take() {
+            return Some(Action::Close(reason));
         }
-        if self.pending_connect {
-            self.pending_connect = false;
-            self.connected = true;
+        if self.phase == Phase::Queued {
+            self.phase = Phase::Requested { redirects: 0 };
             return Some(Action::Connect(Connect {
-                last_event_id: self.decoder.last_event_id(),
                 attempt: self.failures,
             }));
         }
@@ -303,8 +303,9 @@ impl<S: Storage> Client<S> {
 
     /// The earliest instant at which [`handle_timeout`](Client::handle_timeout)
     /// has something to do: the reconnect deadline, or the idle deadline of the
-    /// current connection (from its request on). `None`: no timer armed. Call after every `handle_*` call and
-    /// re-arm the adapter's timer with the result.
+    /// current connection (from its request on). `None`: no timer armed. Call
+    /// after every `handle_*` call and re-arm the adapter's timer with the result.
+    #[must_use = "re-arm the adapter's timer with this deadline"]
     pub fn poll_timeout(&self) -> Option<Instant> {
         let reconnect = match self.phase {
             Phase::Waiting { at } => Some(at),
@@ -318,23 +319,21 @@ impl<S: Storage> Client<S> {
 
     /// Acts on the timers due at `now`: a due reconnect queues
     /// [`Action::Connect`] and starts the idle timeout; a due idle deadline
-    /// queues [`Action::Close`] (when a connection was made) and then schedules a
-    /// reconnect (replayable) or fails with [`FailReason::IdleTimeout`]
-    /// (one-shot). Calling it early does nothing.
+    /// queues [`Action::Close`] with [`CloseReason::IdleTimeout`] (when a
+    /// connection was made) and then schedules a reconnect (replayable) or fails
+    /// with [`FailReason::IdleTimeout`] (one-shot). Calling it early does
+    /// nothing.
     pub fn handle_timeout(&mut self, now: Instant) {
         if let Phase::Waiting { at } = self.phase {
             if at <= now {
-                self.phase = Phase::Connecting;
-                self.pending_connect = true;
+                self.phase = Phase::Queued;
                 self.idle_deadline = self.config.idle_timeout.map(|d| now + d);
                 return;
             }
         }
         if let (Some(deadline), Some(idle)) = (self.idle_deadline, self.config.idle_timeout) {
             if deadline <= now {
-                self.idle_deadline = None;
-                self.pending_close = self.connected;
-                self.decoder.reset();
+                self.drop_connection(CloseReason::IdleTimeout);
                 let millis = crate::time::duration_to_millis(idle);
                 self.disconnect(
                     now,
@@ -346,45 +345,66 @@ impl<S: Storage> Client<S> {
     }
 
     /// The response head arrived: `status` and the `Content-Type` value, if any.
+    /// Only a head for the outstanding [`Action::Connect`] is taken.
+    ///
+    /// Returns [`Accepted::Open`] for a 200 with `Content-Type:
+    /// text/event-stream` (parameters and any case allowed): the stream is
+    /// open. Returns [`Accepted::Redirect`] for 301, 302, 303, 307 and 308,
+    /// while no more than [`Config::max_redirects`] were followed for this
+    /// request: the client keeps waiting for the head of the redirected request
+    /// (the idle timeout starts again).
+    ///
+    /// Interim `1xx` responses (`100 Continue`, `103 Early Hints`) are the
+    /// adapter's: skip them and report the next head.
     ///
     /// # Errors
     ///
-    /// The stream failed for good and the client is now closed:
-    /// [`FailReason::NoContent`] for 204, [`FailReason::Status`] for any other
-    /// status but 200, [`FailReason::ContentType`] when the type is absent or not
-    /// `text/event-stream` (parameters and any case allowed). The caller may
-    /// still read the response body for an error message ("401: invalid API
-    /// key"), then drops the connection. Called on a closed client, it returns
-    /// the reason it closed.
+    /// [`ResponseError::Failed`]: the stream failed for good and the client is
+    /// now closed, with [`FailReason::NoContent`] for 204,
+    /// [`FailReason::TooManyRedirects`] for a redirect past the limit,
+    /// [`FailReason::Status`] for any other status but 200, and
+    /// [`FailReason::ContentType`] when the type is absent or not
+    /// `text/event-stream`. No [`Action::Close`] follows: the caller may still
+    /// read the response body for an error message, then drops the connection.
     ///
-    /// Interim `1xx` responses (`100 Continue`, `103 Early Hints`) and redirects
-    /// are the adapter's: skip or follow them and report only the final head.
+    /// [`ResponseError::Unexpected`]: no `Connect` is outstanding (none taken
+    /// since the last head was answered, the connection was dropped since, or
+    /// the client is closed). Nothing changes: the state, the timers and the
+    /// decoder stay as they were.
     pub fn handle_response(
         &mut self,
         now: Instant,
         status: u16,
         content_type: Option<&[u8]>,
-    ) -> Result<(), FailReason> {
-        if self.phase == Phase::Closed {
-            return Err(self.fail.unwrap_or(FailReason::Closed));
-        }
-        let failure = match status {
-            204 => Some(FailReason::NoContent),
-            200 if content_type.is_some_and(crate::http::is_event_stream) => None,
-            200 => Some(FailReason::ContentType),
-            _ => Some(FailReason::Status { status }),
+    ) -> Result<Accepted, ResponseError> {
+        let Phase::Requested { redirects } = self.phase else {
+            return Err(ResponseError::Unexpected);
         };
-        if let Some(reason) = failure {
-            // No `Close` action: the caller may still read the error body.
-            self.connected = false;
-            self.close_with(Some(reason));
-            return Err(reason);
-        }
-        self.decoder.reset();
-        self.phase = Phase::Open { since: now };
-        self.healthy = false;
-        self.idle_deadline = self.config.idle_timeout.map(|d| now + d);
-        Ok(())
+        let failure = match status {
+            200 if content_type.is_some_and(crate::http::is_event_stream) => {
+                self.decoder.reset();
+                self.phase = Phase::Open { since: now };
+                self.healthy = false;
+                self.idle_deadline = self.config.idle_timeout.map(|d| now + d);
+                return Ok(Accepted::Open);
+            }
+            301 | 302 | 303 | 307 | 308 if redirects < self.config.max_redirects => {
+                self.phase = Phase::Requested {
+                    redirects: redirects + 1,
+                };
+                self.idle_deadline = self.config.idle_timeout.map(|d| now + d);
+                return Ok(Accepted::Redirect(Redirect { status }));
+            }
+            301 | 302 | 303 | 307 | 308 => FailReason::TooManyRedirects {
+                limit: self.config.max_redirects,
+            },
+            204 => FailReason::NoContent,
+            200 => FailReason::ContentType,
+            _ => FailReason::Status { status },
+        };
+        // No `Close` action: the caller may still read the error body.
+        self.close_with(Some(failure));
+        Err(ResponseError::Failed(failure))
     }
 
     /// Body bytes arrived (framing already removed, e.g. by
@@ -425,6 +445,7 @@ impl<S: Storage> Client<S> {
     /// [`poll_timeout`](Client::poll_timeout)); one-shot, the client closes
     /// ([`FailReason::Interrupted`] when truncated). Ignored (`Clean`) when the
     /// stream is not open.
+    #[must_use = "a truncated end means events were lost: report it"]
     pub fn handle_end(&mut self, now: Instant, framing: StreamEnd) -> StreamEnd {
         if !matches!(self.phase, Phase::Open { .. }) {
             return StreamEnd::Clean;
@@ -439,34 +460,68 @@ impl<S: Storage> Client<S> {
         end
     }
 
-    /// The connection failed (refused, reset, malformed HTTP...), before or
-    /// after the response head. Replayable: a reconnect is scheduled. One-shot:
-    /// the client closes with [`FailReason::Interrupted`]. Ignored when no
-    /// connection is in progress.
+    /// The connection of the outstanding [`Action::Connect`] failed (refused,
+    /// reset, malformed HTTP...), before or after the response head.
+    /// Replayable: a reconnect is scheduled. One-shot: the client closes with
+    /// [`FailReason::Interrupted`]. Ignored when no connection is in progress
+    /// (no `Connect` taken, or its connection already dropped).
     pub fn handle_error(&mut self, now: Instant) {
-        if matches!(self.phase, Phase::Open { .. } | Phase::Connecting) {
-            self.decoder.reset();
+        if matches!(self.phase, Phase::Requested { .. } | Phase::Open { .. }) {
             self.disconnect(now, StreamEnd::Truncated, FailReason::Interrupted);
         }
     }
 
+    /// Reconnects now, on the caller's command (a network change, new
+    /// credentials): queues [`Action::Close`] with [`CloseReason::Restart`] when
+    /// a connection is in progress, then [`Action::Connect`] at once. No failed
+    /// attempt is counted and no reconnection time is waited; while waiting to
+    /// reconnect, it brings the connect forward. The idle timeout starts again
+    /// from `now`. A one-shot client sends its request again too: the caller
+    /// asked for it.
+    ///
+    /// Not allowed once [`Closed`](ReadyState::Closed): a closed client stays
+    /// closed and this does nothing (make a new client).
+    pub fn restart(&mut self, now: Instant) {
+        if self.phase == Phase::Closed {
+            return;
+        }
+        self.drop_connection(CloseReason::Restart);
+        self.settle_health(now);
+        self.healthy = false;
+        self.phase = Phase::Queued;
+        self.idle_deadline = self.config.idle_timeout.map(|d| now + d);
+    }
+
     /// Closes the client for good ([`FailReason::Closed`]); queues
-    /// [`Action::Close`] when a connection is in progress. Idempotent.
+    /// [`Action::Close`] with [`CloseReason::Closed`] when a connection is in
+    /// progress. Idempotent.
     pub fn close(&mut self) {
         if self.phase != Phase::Closed {
+            self.drop_connection(CloseReason::Closed);
             self.close_with(Some(FailReason::Closed));
         }
     }
 
-    /// The current connection is gone: reconnect or close.
-    fn disconnect(&mut self, now: Instant, end: StreamEnd, one_shot_failure: FailReason) {
+    /// Queues an [`Action::Close`] when a connection is in progress.
+    fn drop_connection(&mut self, reason: CloseReason) {
+        if matches!(self.phase, Phase::Requested { .. } | Phase::Open { .. }) {
+            self.pending_close = Some(reason);
+        }
+    }
+
+    /// A connection open long enough, or that carried an event, resets the count
+    /// of failures.
+    fn settle_health(&mut self, now: Instant) {
         if let Phase::Open { since } = self.phase {
             if self.healthy || now - since >= self.config.healthy_after {
                 self.failures = 0;
             }
         }
-        self.connected = false;
-        self.pending_connect = false;
+    }
+
+    /// The current connection is gone: reconnect or close.
+    fn disconnect(&mut self, now: Instant, end: StreamEnd, one_shot_failure: FailReason) {
+        self.settle_health(now);
         self.idle_deadline = None;
         self.healthy = false;
         if self.config.mode == Mode::OneShot {
@@ -492,19 +547,26 @@ impl<S: Storage> Client<S> {
         self.phase = Phase::Closed;
         self.fail = reason;
         self.idle_deadline = None;
-        self.pending_connect = false;
-        if self.connected {
-            self.pending_close = true;
-            self.connected = false;
-        }
     }
 }
 
 /// The items decoded from one [`Client::handle_bytes`] call.
 ///
 /// A lending iterator: each item borrows the feed until the next call, so use
-/// `while let`, not `for`. Items not drained are not decoded; drain it.
+/// `while let`, not `for`. Bytes are decoded only as items are asked for: an
+/// undrained feed loses the events (and the IDs) in its bytes.
+///
+/// ```compile_fail
+/// # #![deny(unused_must_use)]
+/// use sse_proto::client::{Client, Config};
+/// use sse_proto::{Decoder, Instant};
+///
+/// let mut mem = [0u8; 256];
+/// let mut client = Client::with_decoder(Config::replayable(), Decoder::with_buffer(&mut mem), Instant::ZERO);
+/// client.handle_bytes(Instant::ZERO, b"id: 5\ndata: x\n\n"); // error: unused `ClientFeed`
+/// ```
 #[derive(Debug)]
+#[must_use = "the bytes are decoded only as items are drained: drain it with next_item"]
 pub struct ClientFeed<'c, 'i, S: Storage> {
     feed: Feed<'c, 'i, S>,
     healthy: &'c mut bool,
@@ -513,12 +575,19 @@ pub struct ClientFeed<'c, 'i, S: Storage> {
 impl<S: Storage> ClientFeed<'_, '_, S> {
     /// The next item, `None` once the bytes are used up, or the error of an
     /// over-limit event (the next call goes on after that event).
+    #[must_use = "an item not used is lost"]
     pub fn next_item(&mut self) -> Option<Result<Item<'_>, DecodeError>> {
         let item = self.feed.next_item();
         if let Some(Ok(Item::Event(_))) = item {
             *self.healthy = true;
         }
         item
+    }
+
+    /// The bytes not yet decoded: empty once drained, and empty when the
+    /// stream was not open (those bytes are ignored).
+    pub fn remaining(&self) -> &[u8] {
+        self.feed.remaining()
     }
 }
 

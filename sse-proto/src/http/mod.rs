@@ -17,7 +17,10 @@
 //! Incomplete input is [`Parsed::Partial`], never an error; every malformed or
 //! oversized input is a typed [`HttpError`], never a panic.
 //!
-//! Redirects, TLS, proxies and connection reuse are the adapter's job.
+//! [`Url`] splits an `http`/`https` URL into what [`Request`] and a connector
+//! take, and joins a redirect's `Location` against it; following the redirect
+//! (see [`client::Accepted::Redirect`](crate::client::Accepted::Redirect)), TLS,
+//! proxies and connection reuse are the adapter's job.
 //!
 //! # Examples
 //!
@@ -50,6 +53,7 @@ mod chunked;
 mod request;
 mod response;
 mod server;
+mod url;
 
 pub use body::{BodyDecoder, Framing};
 pub use chunked::{BodyChunk, ChunkedDecoder};
@@ -59,6 +63,7 @@ pub use response::{parse_response, Response};
 pub use server::{
     encode_chunk, encoded_chunk_len, parse_request, RequestHead, ResponseHead, LAST_CHUNK,
 };
+pub use url::Url;
 
 use crate::HttpError;
 

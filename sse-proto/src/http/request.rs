@@ -64,7 +64,7 @@ impl<'a> Request<'a> {
     }
 
     /// The `Last-Event-ID` to send; not sent when empty. Pass
-    /// [`Connect::last_event_id`](crate::client::Connect::last_event_id).
+    /// [`Client::last_event_id`](crate::client::Client::last_event_id).
     pub const fn last_event_id(mut self, id: &'a str) -> Self {
         self.last_event_id = id;
         self
