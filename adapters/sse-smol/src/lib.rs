@@ -1,0 +1,97 @@
+//! Server-Sent Events on smol: `sse-rt`'s [`Runtime`] seam on async-io's
+//! reactor, and [`sse_rt`]'s whole API re-exported.
+//!
+//! smol's sockets (`async-net`, `async-io`'s `Async<T>`) already speak
+//! futures-io, so they feed [`DecodeReader`] and the drivers as they are; this
+//! crate adds only [`SmolRuntime`]. It depends on `async-io`, not on all of
+//! smol, and works under any executor that runs async-io's reactor (smol,
+//! async-executor, async-std, `async_io::block_on`).
+//!
+//! # Example: events from a smol socket
+//!
+//! ```no_run
+//! use futures_lite::StreamExt;
+//! use sse_smol::{DecodeReader, ItemOwned};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! // A plain connection whose peer writes an event stream (no HTTP here).
+//! let socket = async_net::TcpStream::connect("127.0.0.1:8080").await?;
+//! let mut events = DecodeReader::new(socket);
+//! while let Some(item) = events.next().await {
+//!     if let ItemOwned::Event(event) = item? {
+//!         println!("{}: {}", event.event_type, event.data);
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use async_io::Timer;
+
+pub use sse_rt::*;
+
+/// async-io's reactor as an `sse-rt` [`Runtime`]: the system clock, and
+/// [`async_io::Timer`]s.
+///
+/// # Examples
+///
+/// ```
+/// use std::future::poll_fn;
+/// use std::time::Duration;
+/// use sse_smol::{Runtime, SmolRuntime};
+///
+/// async_io::block_on(async {
+///     let rt = SmolRuntime;
+///     let deadline = rt.now() + Duration::from_millis(5);
+///     let mut timer = rt.new_timer(deadline);
+///     poll_fn(|cx| timer.as_mut().poll(cx)).await;
+///     assert!(rt.now() >= deadline);
+/// });
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SmolRuntime;
+
+impl Runtime for SmolRuntime {
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+
+    fn new_timer(&self, deadline: Instant) -> Pin<Box<dyn AsyncTimer>> {
+        Box::pin(SmolTimer {
+            timer: Timer::at(deadline),
+            fired: false,
+        })
+    }
+}
+
+/// An [`async_io::Timer`] as an [`AsyncTimer`].
+#[derive(Debug)]
+struct SmolTimer {
+    timer: Timer,
+    /// async-io's timer fires once and is pending forever after; the
+    /// `AsyncTimer` contract says fired until reset.
+    fired: bool,
+}
+
+impl AsyncTimer for SmolTimer {
+    fn reset(mut self: Pin<&mut Self>, deadline: Instant) {
+        self.timer.set_at(deadline);
+        self.fired = false;
+    }
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if !self.fired && Pin::new(&mut self.timer).poll(cx).is_ready() {
+            self.fired = true;
+        }
+        if self.fired {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+}
