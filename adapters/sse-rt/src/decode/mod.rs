@@ -139,7 +139,7 @@ impl ChunkDecoder {
         let mut feed = self.decoder.feed(input);
         let item = feed
             .next_item()
-            .map(|item| item.map(|item| item.to_owned()));
+            .map(|item| item.map(|item| item.into_owned()));
         let consumed = input.len() - feed.remaining().len();
         DecodeStep { consumed, item }
     }
