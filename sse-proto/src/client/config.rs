@@ -19,6 +19,42 @@ pub enum Mode {
     OneShot,
 }
 
+/// What the client makes of a response status other than 200, 204 and a
+/// redirect; from [`Config::status_policy`].
+///
+/// ```
+/// use sse_proto::client::StatusPolicy;
+///
+/// assert!(StatusPolicy::RetryTransient.retries(503));
+/// assert!(StatusPolicy::RetryTransient.retries(429));
+/// assert!(!StatusPolicy::RetryTransient.retries(401));
+/// assert!(!StatusPolicy::Whatwg.retries(503));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StatusPolicy {
+    /// The standard's rule: any such status fails the stream for good
+    /// ([`FailReason::Status`](crate::FailReason::Status)), as browsers do.
+    #[default]
+    Whatwg,
+    /// A 5xx, 408 (Request Timeout) or 429 (Too Many Requests) is transient:
+    /// a replayable client reconnects after the reconnection time (with
+    /// backoff, within the retry budget), or after the response's
+    /// `Retry-After` when that is longer. Every other status still fails for
+    /// good, and a one-shot client never re-sends its request.
+    RetryTransient,
+}
+
+impl StatusPolicy {
+    /// Whether a response with `status` is retried under this policy.
+    pub const fn retries(self, status: u16) -> bool {
+        match self {
+            StatusPolicy::Whatwg => false,
+            StatusPolicy::RetryTransient => matches!(status, 408 | 429 | 500..=599),
+        }
+    }
+}
+
 /// How the client behaves; see each field. Build with [`Config::replayable`] or
 /// [`Config::one_shot`], then set fields.
 ///
@@ -67,6 +103,9 @@ pub struct Config {
     /// The decoder's size limits (default [`Limits::new`]: 8 MiB lines, 16 MiB
     /// events). Raise them for streams with larger events.
     pub limits: Limits,
+    /// What a status other than 200, 204 and a redirect does (default
+    /// [`StatusPolicy::Whatwg`]: it fails for good).
+    pub status_policy: StatusPolicy,
     /// Whether comment lines come out of
     /// [`handle_bytes`](super::Client::handle_bytes) as
     /// [`Item::Comment`](crate::Item::Comment) (`true`, the default) or are
@@ -83,8 +122,9 @@ impl Config {
     pub const DEFAULT_MAX_REDIRECTS: u32 = 10;
 
     /// EventSource behaviour: reconnect for ever after a constant 3 s (or the
-    /// server's `retry:`), no idle timeout, up to 10 redirects, default
-    /// [`Limits`], comments surfaced.
+    /// server's `retry:`), no idle timeout, up to 10 redirects, any status but
+    /// 200, 204 and a redirect fails for good, default [`Limits`], comments
+    /// surfaced.
     pub const fn replayable() -> Config {
         Config {
             mode: Mode::Replayable,
@@ -96,6 +136,7 @@ impl Config {
             seed: 0,
             max_redirects: Self::DEFAULT_MAX_REDIRECTS,
             limits: Limits::new(),
+            status_policy: StatusPolicy::Whatwg,
             comments: true,
         }
     }

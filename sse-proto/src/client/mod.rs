@@ -38,8 +38,8 @@ use crate::{DecodeError, Decoder, FailReason, Feed, Instant, Item, Storage, Stre
 pub use action::{Action, CloseReason, Connect};
 pub use backoff::Backoff;
 use backoff::SplitMix64;
-pub use config::{Config, Mode};
-pub use response::{Accepted, Redirect, ResponseError};
+pub use config::{Config, Mode, StatusPolicy};
+pub use response::{Accepted, Head, Redirect, ResponseError};
 
 /// The EventSource ready state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -377,9 +377,63 @@ impl<S: Storage> Client<S> {
         status: u16,
         content_type: Option<&[u8]>,
     ) -> Result<Accepted, ResponseError> {
+        self.handle_head(now, Head::new(status, content_type))
+    }
+
+    /// [`handle_response`](Client::handle_response) with the whole [`Head`]:
+    /// also its `Retry-After`, which
+    /// [`StatusPolicy::RetryTransient`] honours.
+    ///
+    /// # Errors
+    ///
+    /// As [`handle_response`](Client::handle_response), and
+    /// [`ResponseError::Retry`] when [`Config::status_policy`] retries the
+    /// status (5xx, 408, 429 under [`StatusPolicy::RetryTransient`], replayable
+    /// mode only): the client now waits to reconnect after the backoff delay,
+    /// or the `Retry-After` delay when that is longer. When the retry budget is
+    /// spent it is [`ResponseError::Failed`] with
+    /// [`FailReason::RetryBudget`] instead.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use sse_proto::client::{Client, Config, Head, ReadyState, ResponseError, StatusPolicy};
+    /// use sse_proto::{Decoder, Instant};
+    ///
+    /// let mut config = Config::replayable();
+    /// config.status_policy = StatusPolicy::RetryTransient;
+    /// let mut mem = [0u8; 256];
+    /// let mut client = Client::with_decoder(config, Decoder::with_buffer(&mut mem), Instant::ZERO);
+    /// let _connect = client.poll_action();
+    /// let head = Head::new(429, None).with_retry_after_header(Some(b"10"));
+    /// assert_eq!(
+    ///     client.handle_head(Instant::ZERO, head),
+    ///     Err(ResponseError::Retry { status: 429, delay: Duration::from_secs(10) })
+    /// );
+    /// assert_eq!(client.ready_state(), ReadyState::Connecting);
+    /// assert_eq!(client.poll_timeout(), Some(Instant::from_millis(10_000)));
+    /// ```
+    pub fn handle_head(&mut self, now: Instant, head: Head<'_>) -> Result<Accepted, ResponseError> {
         let Phase::Requested { redirects } = self.phase else {
             return Err(ResponseError::Unexpected);
         };
+        let Head {
+            status,
+            content_type,
+            retry_after,
+        } = head;
+        if self.config.mode == Mode::Replayable && self.config.status_policy.retries(status) {
+            let floor = retry_after.unwrap_or(Duration::ZERO);
+            self.disconnect_after(now, StreamEnd::Truncated, FailReason::Interrupted, floor);
+            return match (self.phase, self.fail) {
+                (Phase::Waiting { at }, _) => Err(ResponseError::Retry {
+                    status,
+                    delay: at - now,
+                }),
+                (_, Some(reason)) => Err(ResponseError::Failed(reason)),
+                // `disconnect_after` either waits or closes with a reason.
+                (_, None) => Err(ResponseError::Failed(FailReason::Status { status })),
+            };
+        }
         let failure = match status {
             200 if content_type.is_some_and(crate::http::is_event_stream) => {
                 self.decoder.reset();
@@ -521,6 +575,18 @@ impl<S: Storage> Client<S> {
 
     /// The current connection is gone: reconnect or close.
     fn disconnect(&mut self, now: Instant, end: StreamEnd, one_shot_failure: FailReason) {
+        self.disconnect_after(now, end, one_shot_failure, Duration::ZERO);
+    }
+
+    /// [`disconnect`](Client::disconnect), waiting at least `floor` before the
+    /// reconnect.
+    fn disconnect_after(
+        &mut self,
+        now: Instant,
+        end: StreamEnd,
+        one_shot_failure: FailReason,
+        floor: Duration,
+    ) {
         self.settle_health(now);
         self.idle_deadline = None;
         self.healthy = false;
@@ -535,10 +601,11 @@ impl<S: Storage> Client<S> {
                 return;
             }
         }
-        let delay =
-            self.config
-                .backoff
-                .delay(self.reconnection_time(), self.failures, &mut self.rng);
+        let delay = self
+            .config
+            .backoff
+            .delay(self.reconnection_time(), self.failures, &mut self.rng)
+            .max(floor);
         self.failures = self.failures.saturating_add(1);
         self.phase = Phase::Waiting { at: now + delay };
     }
@@ -591,5 +658,7 @@ impl<S: Storage> ClientFeed<'_, '_, S> {
     }
 }
 
+#[cfg(test)]
+mod status_tests;
 #[cfg(test)]
 mod tests;
