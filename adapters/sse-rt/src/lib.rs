@@ -41,7 +41,7 @@
 //!     match item {
 //!         Ok(ItemOwned::Event(event)) => seen.push(format!("{}: {}", event.event_type, event.data)),
 //!         Ok(ItemOwned::Retry(delay)) => seen.push(format!("retry {delay:?}")),
-//!         Ok(ItemOwned::Comment(_)) => {}
+//!         Ok(_) => {} // comments, and kinds of items added later
 //!         // A limit error skips one event; decoding goes on.
 //!         Err(Error::Decode(e)) => seen.push(format!("skipped: {e}")),
 //!         Err(e) => panic!("the source failed: {e}"),
@@ -78,6 +78,7 @@
 //! the HTTP and EventSource client variants.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod client;
 mod decode;
 mod error;
 mod runtime;
@@ -88,13 +89,19 @@ pub mod test_util;
 /// The sans-IO core this crate drives, for everything not re-exported here.
 pub use sse_proto;
 
+pub use client::{
+    connect_plain, tcp_connector, Attempt, CloseHandle, Connecting, Connector, EventSource,
+    EventSourceBuilder, Io, Item, MakeRequest, Request, TlsRequired,
+};
 #[cfg(feature = "http-body")]
 pub use decode::DecodeBody;
 pub use decode::{
     ByteStreamExt, ChunkDecoder, DecodeConfig, DecodeReader, DecodeStep, DecodeStream,
 };
-pub use error::Error;
+pub use error::{BoxError, Error, ErrorKind, Refused};
 pub use runtime::{AsyncTimer, Runtime};
+pub use sse_proto::client::{Backoff, Mode, ReadyState, StatusPolicy};
 pub use sse_proto::{
-    DecodeError, EncodeError, Encoder, EventFrame, EventOwned, Frame, ItemOwned, Limits, StreamEnd,
+    DecodeError, EncodeError, Encoder, EventFrame, EventOwned, FailReason, Frame, HttpError,
+    ItemOwned, Limits, StreamEnd,
 };

@@ -9,6 +9,7 @@ pub mod scenarios;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
+use std::io;
 use std::pin::{pin, Pin};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -254,6 +255,81 @@ impl AsyncTimer for VirtualTimer {
 impl Drop for VirtualTimer {
     fn drop(&mut self) {
         self.runtime.clock().timers.remove(&self.id);
+    }
+}
+
+/// An in-memory connection for examples and tests: reads give out canned
+/// bytes, then end of file; writes are kept (see
+/// [`written`](Canned::written)).
+///
+/// # Examples
+///
+/// ```
+/// use futures_lite::{AsyncReadExt, AsyncWriteExt};
+/// use sse_rt::test_util::Canned;
+///
+/// # futures_lite::future::block_on(async {
+/// let mut conn = Canned::new(b"HTTP/1.1 204 No Content\r\n\r\n");
+/// conn.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
+/// let mut response = String::new();
+/// conn.read_to_string(&mut response).await.unwrap();
+/// assert_eq!(response, "HTTP/1.1 204 No Content\r\n\r\n");
+/// assert_eq!(conn.written(), b"GET / HTTP/1.1\r\n\r\n");
+/// # });
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Canned {
+    read: Vec<u8>,
+    at: usize,
+    written: Vec<u8>,
+}
+
+impl Canned {
+    /// A connection whose reads give out `bytes`.
+    pub fn new(bytes: &[u8]) -> Canned {
+        Canned {
+            read: bytes.to_vec(),
+            at: 0,
+            written: Vec::new(),
+        }
+    }
+
+    /// Everything written so far.
+    pub fn written(&self) -> &[u8] {
+        &self.written
+    }
+}
+
+impl futures_io::AsyncRead for Canned {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = &mut *self;
+        let n = buf.len().min(this.read.len() - this.at);
+        buf[..n].copy_from_slice(&this.read[this.at..this.at + n]);
+        this.at += n;
+        Poll::Ready(Ok(n))
+    }
+}
+
+impl futures_io::AsyncWrite for Canned {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.written.extend_from_slice(buf);
+        Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_close(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
     }
 }
 
