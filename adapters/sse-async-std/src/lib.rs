@@ -30,7 +30,21 @@ use std::pin::Pin;
 use std::time::Instant;
 
 pub use sse_rt::*;
+/// A plain-TCP [`Connector`]: async-net's `TcpStream`, async-std's own
+/// sockets underneath (`sse_smol::tcp_connector`).
+pub use sse_smol::tcp_connector;
 use sse_smol::SmolRuntime;
+
+/// An [`EventSource`] that `GET`s `url` over plain TCP on async-std, with the
+/// default settings.
+///
+/// # Errors
+///
+/// [`Error::Request`] when `url` is not an `http` URL, [`Error::TlsRequired`]
+/// for an `https` one.
+pub fn connect(url: &str) -> Result<EventSource, Error> {
+    sse_rt::connect_plain(url, AsyncStdRuntime, tcp_connector())
+}
 
 /// async-std as an `sse-rt` [`Runtime`]: the system clock and async-io's
 /// timers, which are async-std's own (it is `sse_smol::SmolRuntime` under

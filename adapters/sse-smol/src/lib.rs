@@ -35,6 +35,45 @@ use async_io::Timer;
 
 pub use sse_rt::*;
 
+/// A plain-TCP [`Connector`] on async-net's `TcpStream`: `http` URLs only; an
+/// `https` one closes the event source with [`Error::TlsRequired`] (bring a
+/// TLS connector for those).
+pub fn tcp_connector() -> impl Connector {
+    sse_rt::tcp_connector(|host: String, port| async move {
+        async_net::TcpStream::connect((host.as_str(), port)).await
+    })
+}
+
+/// An [`EventSource`] that `GET`s `url` over plain TCP on async-io's reactor
+/// (smol, or any executor with `async_io::block_on`), with the default
+/// settings (reconnect for ever, the browser's status rules).
+///
+/// # Errors
+///
+/// [`Error::Request`] when `url` is not an `http` URL, [`Error::TlsRequired`]
+/// for an `https` one.
+///
+/// # Examples
+///
+/// ```no_run
+/// use futures_lite::StreamExt;
+/// use sse_smol::Item;
+///
+/// async_io::block_on(async {
+///     let mut es = sse_smol::connect("http://127.0.0.1:8080/events")?;
+///     while let Some(item) = es.next().await {
+///         if let Ok(Item::Event(event)) = item {
+///             println!("{}: {}", event.event_type, event.data);
+///         }
+///     }
+///     Ok::<(), sse_smol::Error>(())
+/// })?;
+/// # Ok::<(), sse_smol::Error>(())
+/// ```
+pub fn connect(url: &str) -> Result<EventSource, Error> {
+    sse_rt::connect_plain(url, SmolRuntime, tcp_connector())
+}
+
 /// async-io's reactor as an `sse-rt` [`Runtime`]: the system clock, and
 /// [`async_io::Timer`]s.
 ///

@@ -7,4 +7,5 @@ sse_rt::scenario_tests! {
     block_on: async_io::block_on,
     runtime: SmolRuntime,
     connect: async_net::TcpStream::connect,
+    tcp: sse_smol::tcp_connector,
 }

@@ -50,3 +50,58 @@ pub use codec::SseCodec;
 pub use compat::TokioIo;
 pub use runtime::TokioRuntime;
 pub use sse_rt::*;
+
+/// A plain-TCP [`Connector`] on tokio's `TcpStream`: `http` URLs only; an
+/// `https` one closes the event source with [`Error::TlsRequired`] (bring a
+/// TLS connector for those).
+///
+/// ```no_run
+/// use sse_tokio::{EventSource, Request, TokioRuntime};
+///
+/// # fn run() -> Result<(), sse_tokio::Error> {
+/// let request = Request::get("http://127.0.0.1:8080/events")?.with_header("Authorization", "Bearer t");
+/// let es = EventSource::builder(request).build(TokioRuntime, sse_tokio::tcp_connector());
+/// # let _ = es; Ok(())
+/// # }
+/// ```
+pub fn tcp_connector() -> impl Connector {
+    sse_rt::tcp_connector(|host: String, port| async move {
+        tokio::net::TcpStream::connect((host.as_str(), port))
+            .await
+            .map(TokioIo::new)
+    })
+}
+
+/// An [`EventSource`] that `GET`s `url` over plain TCP on tokio, with the
+/// default settings (reconnect for ever, the browser's status rules).
+/// Poll it inside a tokio runtime with time and I/O enabled.
+///
+/// # Errors
+///
+/// [`Error::Request`] when `url` is not an `http` URL, [`Error::TlsRequired`]
+/// for an `https` one.
+///
+/// # Examples
+///
+/// ```no_run
+/// use futures_lite::StreamExt;
+/// use sse_tokio::Item;
+///
+/// # async fn run() -> Result<(), sse_tokio::Error> {
+/// let mut es = sse_tokio::connect("http://127.0.0.1:8080/events")?;
+/// while let Some(item) = es.next().await {
+///     match item {
+///         Ok(Item::Event(event)) => println!("{}: {}", event.event_type, event.data),
+///         Ok(_) => {}
+///         Err(e) => eprintln!("reconnecting: {e}"),
+///     }
+/// }
+/// if let Some(reason) = es.fail_reason() {
+///     eprintln!("closed: {reason}");
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub fn connect(url: &str) -> Result<EventSource, Error> {
+    sse_rt::connect_plain(url, TokioRuntime, tcp_connector())
+}

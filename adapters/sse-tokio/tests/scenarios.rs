@@ -16,4 +16,5 @@ sse_rt::scenario_tests! {
     block_on: block_on,
     runtime: TokioRuntime,
     connect: |addr| async move { tokio::net::TcpStream::connect(addr).await.map(TokioIo::new) },
+    tcp: sse_tokio::tcp_connector,
 }

@@ -341,14 +341,18 @@ async fn poll_once(timer: &mut Pin<Box<dyn AsyncTimer>>) -> Poll<()> {
 }
 
 /// The scenario suite as `#[test]` functions for one runtime: one line per
-/// runtime crate, so all of them run the same list.
+/// runtime crate, so all of them run the same list: [`decode_over_tcp`],
+/// [`timer_deadlines`] and every [`EventSource`](crate::EventSource) scenario
+/// of [`client_scenarios`](super::client_scenarios).
 ///
 /// - `block_on`: a path to a generic `fn<F: Future>(F) -> F::Output` running a
 ///   future on the runtime (with its reactor and timers).
-/// - `runtime`: the runtime's [`Runtime`](crate::Runtime) value.
+/// - `runtime`: the runtime's [`Runtime`](crate::Runtime) value (`Clone`).
 /// - `connect`: a closure from a `SocketAddr` to a future of
 ///   `io::Result<S>`, `S` a futures-io reader and writer: the runtime's TCP
 ///   stream, wrapped if need be.
+/// - `tcp`: a path to the runtime crate's function making its plain TCP
+///   [`Connector`](crate::Connector).
 ///
 /// # Examples
 ///
@@ -360,11 +364,17 @@ async fn poll_once(timer: &mut Pin<Box<dyn AsyncTimer>>) -> Poll<()> {
 ///     block_on: async_io::block_on,
 ///     runtime: sse_smol::SmolRuntime,
 ///     connect: async_net::TcpStream::connect,
+///     tcp: sse_smol::tcp_connector,
 /// }
 /// ```
 #[macro_export]
 macro_rules! scenario_tests {
-    (block_on: $block_on:path, runtime: $runtime:expr, connect: $connect:expr $(,)?) => {
+    (
+        block_on: $block_on:path,
+        runtime: $runtime:expr,
+        connect: $connect:expr,
+        tcp: $tcp:path $(,)?
+    ) => {
         /// [`decode_over_tcp`]($crate::test_util::scenarios::decode_over_tcp)
         /// on this runtime.
         #[test]
@@ -377,6 +387,26 @@ macro_rules! scenario_tests {
         #[test]
         fn timer_deadlines() {
             $block_on($crate::test_util::scenarios::timer_deadlines(&$runtime));
+        }
+
+        $crate::scenario_tests!(@client $block_on, $runtime, $tcp,
+            stream_intact, resume_after_drop, no_content_stops, refused_with_body,
+            redirect_followed, idle_timeout_reconnects, close_during_connect,
+            close_during_wait, one_shot_post_not_resent, replayable_post_resent,
+            limit_error_surfaced, bodies);
+    };
+    (@client $block_on:path, $runtime:expr, $tcp:path, $($name:ident),+) => {
+        /// The [`EventSource`]($crate::EventSource) scenarios of
+        /// [`client_scenarios`]($crate::test_util::client_scenarios) on this
+        /// runtime, over real TCP.
+        mod event_source {
+            use super::*;
+            $(
+                #[test]
+                fn $name() {
+                    $block_on($crate::test_util::client_scenarios::$name($runtime, $tcp));
+                }
+            )+
         }
     };
 }
