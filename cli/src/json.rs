@@ -1,6 +1,8 @@
 //! The JSON Lines shape of decoded items, shared by every subcommand:
 //! `{"type":"event","event":"<type>","data":"<data>","id":"<last event id>"}`,
-//! `{"type":"retry","ms":<integer>}`, `{"type":"comment","text":"<text>"}`.
+//! `{"type":"retry","ms":<integer>}`, `{"type":"comment","text":"<text>"}`;
+//! and for `sse listen` `{"type":"open","status":<integer>}` and
+//! `{"type":"error","error":"<message>"}`.
 
 use std::io::{self, Write};
 
@@ -29,6 +31,18 @@ pub(crate) fn write_item(out: &mut impl Write, item: &Item<'_>) -> io::Result<()
     }
 }
 
+/// Writes `{"type":"open","status":<status>}` and a newline.
+pub(crate) fn write_open(out: &mut impl Write, status: u16) -> io::Result<()> {
+    writeln!(out, "{{\"type\":\"open\",\"status\":{status}}}")
+}
+
+/// Writes `{"type":"error","error":<message>}` and a newline.
+pub(crate) fn write_error(out: &mut impl Write, message: &str) -> io::Result<()> {
+    out.write_all(b"{\"type\":\"error\",\"error\":")?;
+    serde_json::to_writer(&mut *out, message)?;
+    out.write_all(b"}\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,6 +68,13 @@ mod tests {
         assert_eq!(
             line(Item::Comment(" hi")),
             "{\"type\":\"comment\",\"text\":\" hi\"}\n"
+        );
+        let mut out = Vec::new();
+        write_open(&mut out, 200).unwrap();
+        write_error(&mut out, "i/o error: \"reset\"").unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"type\":\"open\",\"status\":200}\n{\"type\":\"error\",\"error\":\"i/o error: \\\"reset\\\"\"}\n"
         );
     }
 }

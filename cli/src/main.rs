@@ -1,9 +1,10 @@
 //! `sse`: decode, encode, listen to and serve Server-Sent Events from the command
-//! line. Built on `sse-proto`.
+//! line. Built on `sse-proto`, and `sse-tokio` for `listen`.
 
 mod decode;
 mod encode;
 mod json;
+mod listen;
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -32,6 +33,16 @@ enum Command {
     /// JSON, a missing key, a field the encoder refuses) writes nothing and exits 2
     /// with its line number, after the lines before it were written.
     Encode,
+    /// Listen to an event stream over HTTP: JSON Lines on stdout, reconnecting
+    /// as EventSource does.
+    ///
+    /// Prints the items as `decode` does, plus {"type":"open","status":200}
+    /// each time a response opens the stream and {"type":"error","error":..}
+    /// for a failure before a reconnect; one line each, flushed. Exits 0 when
+    /// the server says stop (204), a one-shot stream ends cleanly, after
+    /// --max-events, or on Ctrl-C; 1 when the stream fails for good (the cause
+    /// on stderr); 2 on bad usage or an event over the limits.
+    Listen(listen::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +55,9 @@ fn main() -> ExitCode {
         Command::Encode => encode::run(io::stdin().lock(), stdout)
             .err()
             .map(|e| (e.is_broken_pipe(), e.exit_code(), report(&e))),
+        Command::Listen(args) => listen::run(args, stdout)
+            .err()
+            .map(|e| (e.is_broken_pipe(), e.exit_code(), e.to_string())),
     };
     match failure {
         None => ExitCode::SUCCESS,
