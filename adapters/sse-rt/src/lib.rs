@@ -1,11 +1,55 @@
-//! The runtime-agnostic async layer of [`sse_proto`]: Server-Sent Events from
-//! any byte source, on any executor.
+//! The runtime-agnostic async layer of [`sse_proto`]: an EventSource client
+//! and Server-Sent Events decoding from any byte source, on any executor.
 //!
 //! `sse-rt` is written once against `futures-core`'s `Stream`, futures-io's
 //! `AsyncRead`/`AsyncWrite` and a two-method [`Runtime`] seam (a clock and a
 //! resettable [`AsyncTimer`]). The runtime crates (`sse-tokio`, `sse-smol`,
-//! `sse-async-std`) only implement that seam and adapt sockets; they re-export
+//! `sse-async-std`) only implement that seam and supply TCP; they re-export
 //! everything here.
+//!
+//! # The EventSource client
+//!
+//! [`EventSource`] drives the core's [`Client`](sse_proto::client::Client)
+//! over any connection: a [`Connector`] opens a fresh one per attempt (plain
+//! TCP from a runtime crate, or your TLS stream), a [`MakeRequest`] makes the
+//! [`Request`] of each attempt (a token refreshed on reconnect), and the
+//! stream yields [`Item`]s: `Open { status, headers }`, `Event`, `Comment`,
+//! `Retry`, and transient errors, until closed for good
+//! ([`fail_reason`](EventSource::fail_reason) says why). Redirects, the
+//! WHATWG status rules (or [`StatusPolicy::RetryTransient`]), reconnects with
+//! `Last-Event-ID` after the server's `retry:` with optional backoff and a
+//! budget, connect and idle timeouts, one-shot or replayable requests, and
+//! [`close`](EventSource::close) from anywhere ([`CloseHandle`]).
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use futures_lite::StreamExt;
+//! use sse_rt::{Attempt, EventSource, Item, Request, Runtime};
+//!
+//! # async fn run(runtime: impl Runtime, connector: impl sse_rt::Connector) {
+//! // A request per attempt, with the freshest token.
+//! let requests = |_: &Attempt<'_>| {
+//!     Request::get("http://127.0.0.1:8080/events")
+//!         .map(|r| r.with_header("Authorization", format!("Bearer {}", current_token())))
+//! };
+//! let mut es = EventSource::builder(requests)
+//!     .idle_timeout(Some(Duration::from_secs(60)))
+//!     .build(runtime, connector); // e.g. sse_tokio::TokioRuntime, sse_tokio::tcp_connector()
+//! while let Some(item) = es.next().await {
+//!     match item {
+//!         Ok(Item::Event(event)) => println!("{}: {}", event.event_type, event.data),
+//!         Ok(_) => {}                                  // Open, Comment, Retry
+//!         Err(e) => eprintln!("{e}; reconnecting"),    // transient
+//!     }
+//! }
+//! if let Some(reason) = es.fail_reason() {
+//!     eprintln!("closed for good: {reason}");
+//! }
+//! # }
+//! # fn current_token() -> String { String::new() }
+//! ```
+//!
+//! # Decoding a byte source
 //!
 //! Decoding follows the core exactly (WHATWG rules on any chunking, the same
 //! [`Limits`]), from three kinds of source, all on one decoding loop:
@@ -58,24 +102,27 @@
 //!
 //! # Errors and the end of a stream
 //!
-//! One [`Error`] enum. A limit error ([`Error::Decode`]) skips the offending
-//! event and the stream goes on; an error of the source ([`Error::Io`],
-//! [`Error::Transport`]) is yielded once and the stream ends. At the end of
-//! the input an unterminated event is dropped, as the standard requires.
-//! The streams are fused and `poll_next` is cancel-safe.
+//! One [`Error`] enum, classified by [`Error::kind`] and
+//! [`Error::is_retryable`]. In the decoding streams, a limit error
+//! ([`Error::Decode`]) skips the offending event and the stream goes on; an
+//! error of the source ([`Error::Io`], [`Error::Transport`]) is yielded once
+//! and the stream ends. At the end of the input an unterminated event is
+//! dropped, as the standard requires. In an [`EventSource`] every error item
+//! is transient (see [`Error`]). Every stream is fused and its `poll_next` is
+//! cancel-safe.
 //!
 //! # Crate features
 //!
 //! | feature | enables | default |
 //! | --- | --- | --- |
 //! | `http-body` | `DecodeBody` over any `http_body::Body` 1.x (pulls in `http-body`, `http`, `bytes`) | no |
-//! | `test-util` | [`test_util`]: the virtual-clock runtime and the scenario suite the runtime crates run; for tests only | no |
+//! | `test-util` | [`test_util`]: the virtual-clock runtime, an in-memory connection, and the scenario suites the runtime crates run; for tests only | no |
 //!
 //! # Stability
 //!
 //! The `Display` text of errors may change between minor versions; match on
-//! the variants instead. [`Error`] is `#[non_exhaustive]`: later versions add
-//! the HTTP and EventSource client variants.
+//! the variants instead. [`Error`], [`ErrorKind`] and [`Item`] are
+//! `#[non_exhaustive]`.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod client;

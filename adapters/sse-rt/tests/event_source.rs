@@ -984,3 +984,57 @@ fn a_redirect_to_https_with_a_plain_connector_fails_for_good() {
     run(&rt, &mut es);
     assert!(matches!(es.fail_reason(), Some(Error::TlsRequired)));
 }
+
+/// The reconnect times of an event source whose every attempt is refused,
+/// with jittered exponential backoff.
+fn jittered_delays(seed: Option<u64>) -> Vec<u64> {
+    let rt = VirtualRuntime::new();
+    let server = Server::new(&rt, vec![]);
+    let mut builder = builder()
+        .reconnect_time(ms(1000))
+        .backoff(Backoff::Exponential {
+            max: ms(60_000),
+            jitter: true,
+        })
+        .retry_budget(Some(6));
+    if let Some(seed) = seed {
+        builder = builder.seed(seed);
+    }
+    let mut es = builder.build(rt.clone(), server.connector());
+    let mut times = Vec::new();
+    rt.block_on(async {
+        let mut last = 0;
+        while server.attempts() < 7 {
+            let waker = std::task::Waker::noop();
+            let mut cx = std::task::Context::from_waker(waker);
+            let _ = std::pin::Pin::new(&mut es).poll_next_unpin_compat(&mut cx);
+            let now = rt.elapsed().as_millis() as u64;
+            if server.attempts() > times.len() + 1 {
+                times.push(now - last);
+                last = now;
+            }
+            if let Some(at) = rt.next_deadline() {
+                rt.advance_to(at);
+            }
+        }
+    });
+    times
+}
+
+#[test]
+fn jitter_is_seeded_per_event_source() {
+    let a = jittered_delays(Some(7));
+    assert_eq!(a, jittered_delays(Some(7)), "a seed pins the delays");
+    assert_eq!(a.len(), 6);
+    for (failures, delay) in a.iter().enumerate() {
+        let cap = 1000u64 << failures;
+        assert!(
+            (cap / 2..=cap).contains(delay),
+            "{delay} ms outside [{}, {cap}]",
+            cap / 2
+        );
+    }
+    // Unseeded event sources draw their own seeds: they do not reconnect in
+    // lockstep.
+    assert_ne!(jittered_delays(None), jittered_delays(None));
+}

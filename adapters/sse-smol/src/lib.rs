@@ -2,8 +2,9 @@
 //! reactor, and [`sse_rt`]'s whole API re-exported.
 //!
 //! smol's sockets (`async-net`, `async-io`'s `Async<T>`) already speak
-//! futures-io, so they feed [`DecodeReader`] and the drivers as they are; this
-//! crate adds only [`SmolRuntime`]. It depends on `async-io`, not on all of
+//! futures-io, so they feed [`DecodeReader`] and the [`EventSource`] as they
+//! are; this crate adds only [`SmolRuntime`], [`tcp_connector`] and
+//! [`connect`]. It depends on `async-io`, not on all of
 //! smol, and works under any executor that runs async-io's reactor (smol,
 //! async-executor, async-std, `async_io::block_on`).
 //!

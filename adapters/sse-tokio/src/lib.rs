@@ -1,6 +1,9 @@
 //! Server-Sent Events on tokio: the glue between tokio and [`sse_rt`], whose
 //! whole API is re-exported here.
 //!
+//! - [`connect`]: an [`EventSource`] over plain TCP; [`tcp_connector`] for
+//!   the builder ([`EventSource::builder`]), with your own TLS connector for
+//!   `https`.
 //! - [`TokioRuntime`]: `sse-rt`'s [`Runtime`] seam on tokio's clock and
 //!   [`Sleep`](tokio::time::Sleep) timers.
 //! - [`TokioIo`]: any tokio `AsyncRead`/`AsyncWrite` as a futures-io one, so
@@ -10,6 +13,48 @@
 //!
 //! There is no logic here: decoding, limits and errors are `sse-rt`'s and
 //! `sse-proto`'s, the same on every runtime.
+//!
+//! # Example: consume a stream
+//!
+//! ```no_run
+//! use futures_lite::StreamExt;
+//!
+//! # async fn run() -> Result<(), sse_tokio::Error> {
+//! let mut es = sse_tokio::connect("http://127.0.0.1:8080/events")?;
+//! while let Some(item) = es.next().await {
+//!     if let Ok(sse_tokio::Item::Event(event)) = item {
+//!         println!("{}: {}", event.event_type, event.data);
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! An LLM-style `POST` with headers, one-shot (never re-sent), and the reason
+//! it ended:
+//!
+//! ```no_run
+//! use futures_lite::StreamExt;
+//! use sse_tokio::{EventSource, Item, Request, TokioRuntime};
+//!
+//! # async fn run() -> Result<(), sse_tokio::Error> {
+//! let request = Request::post("http://127.0.0.1:8080/v1/chat", r#"{"stream":true}"#)?
+//!     .with_header("Authorization", "Bearer sk-test")
+//!     .with_header("Content-Type", "application/json");
+//! let mut es = EventSource::builder(request).build(TokioRuntime, sse_tokio::tcp_connector());
+//! while let Some(item) = es.next().await {
+//!     match item {
+//!         Ok(Item::Event(token)) => print!("{}", token.data),
+//!         Ok(_) => {}
+//!         Err(e) => eprintln!("{e}"),
+//!     }
+//! }
+//! if let Some(reason) = es.fail_reason() {
+//!     eprintln!("failed: {reason}"); // a refused status keeps its body: Error::Status
+//! }
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! # Example: events from a tokio socket
 //!
@@ -36,7 +81,7 @@
 //! | --- | --- | --- |
 //! | `codec` | `SseCodec` (pulls in `tokio-util`) | yes |
 //!
-//! tokio itself is used with its `time` feature only.
+//! tokio itself is used with its `time` and `net` features only.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "codec")]
