@@ -139,6 +139,15 @@ fn every_request_carries_the_sse_headers_exactly_once() {
 }
 
 #[test]
+fn an_event_source_can_move_to_another_task() {
+    fn send_unpin<T: Send + Unpin + 'static>() {}
+    send_unpin::<EventSource>();
+    send_unpin::<sse_rt::CloseHandle>();
+    fn sync<T: Sync>() {}
+    sync::<sse_rt::CloseHandle>();
+}
+
+#[test]
 fn an_initial_last_event_id_with_a_line_break_is_refused() {
     let e = builder().last_event_id("1\n2").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Request);

@@ -233,13 +233,10 @@ impl EventSourceBuilder {
     /// [`Error::Request`] when `id` holds a NUL, CR or LF, which no event ID
     /// and no header can.
     pub fn last_event_id(mut self, id: &str) -> Result<Self, Error> {
-        if let Some(offset) = id.find(['\0', '\r', '\n']) {
-            let error = sse_proto::client::LastEventIdError::ForbiddenByte {
-                byte: id.as_bytes()[offset],
-                offset,
-            };
-            return Err(Error::Request(Box::new(error)));
-        }
+        // The core's check, on a throwaway client.
+        Client::new(self.config, Instant::ZERO)
+            .with_last_event_id(id)
+            .map_err(|e| Error::Request(Box::new(e)))?;
         self.last_event_id = id.to_owned();
         Ok(self)
     }
