@@ -1,4 +1,4 @@
-//! `sse`: decode, encode, listen to and serve Server-Sent Events from the command
+//! `sse`: decode, encode and listen to Server-Sent Events from the command
 //! line. Built on `sse-proto`, and `sse-tokio` for `listen`.
 
 mod decode;

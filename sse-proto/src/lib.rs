@@ -35,8 +35,8 @@
 //! # }
 //! ```
 //!
-//! Each item borrows the read (an event whose data lay in it whole, zero copy)
-//! or the decoder's reused buffer, until the next `next_item` call; keep one with
+//! Each item borrows the read (an event whose single `data` line lay in it
+//! whole: zero copy) or the decoder's reused buffer, until the next `next_item` call; keep one with
 //! `Item::into_owned` (feature `alloc`). The same loop decodes `Bytes` chunks into owned items that
 //! share the chunk's memory (`Decoder::feed_bytes`, feature `bytes`), and
 //! [`Decoder::decode`] is the single step underneath, for callers that keep the
@@ -198,10 +198,14 @@
 //!   standard says so, ignored or replaced (invalid UTF-8 becomes U+FFFD).
 //! - **Bounded memory.** Partial lines and events are capped by [`Limits`] (generous
 //!   defaults); an over-limit event is reported and skipped, and decoding goes on.
-//! - **Linear time over any chunking.** No byte is scanned twice, whether the
-//!   stream arrives whole or one byte at a time.
-//! - **No allocation per event.** Buffers grow to the largest event and are reused;
-//!   an event whose data lies in one read is borrowed from it without a copy.
+//! - **Linear time over any chunking.** A partial line kept from an earlier read
+//!   is never scanned again; a call's work is bounded by the bytes it takes plus
+//!   one 64-byte block, so decoding is O(n) whether the stream arrives whole or
+//!   one byte at a time (a test counts the bytes examined).
+//! - **No allocation per event.** Buffers grow to the largest event and are reused.
+//!   An event with a single `data` line lying wholly in one read is borrowed from
+//!   it without a copy; the data of any other event is copied once into the
+//!   decoder's buffer.
 //!
 //! # Stability
 //!
