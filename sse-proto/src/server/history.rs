@@ -412,10 +412,16 @@ mod tests {
     use super::*;
     use crate::EncodeError;
 
+    /// The events of `replay`, as many as its length says (one more would fail
+    /// the test rather than loop forever).
     fn events(replay: Replay<'_>) -> Vec<String> {
-        replay
+        let len = replay.len();
+        let events: Vec<String> = replay
+            .take(len + 1)
             .map(|e| String::from_utf8(e.to_vec()).unwrap())
-            .collect()
+            .collect();
+        assert_eq!(events.len(), len);
+        events
     }
 
     fn from(history: &History, id: &str) -> Vec<String> {
