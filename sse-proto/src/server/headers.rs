@@ -132,6 +132,21 @@ mod tests {
 
     #[cfg(feature = "http")]
     #[test]
+    fn versions_of_the_http_crate() {
+        use ::http::Version;
+        for (v, want) in [
+            (Version::HTTP_09, HttpVersion::Http11),
+            (Version::HTTP_10, HttpVersion::Http11),
+            (Version::HTTP_11, HttpVersion::Http11),
+            (Version::HTTP_2, HttpVersion::Http2),
+            (Version::HTTP_3, HttpVersion::Http3),
+        ] {
+            assert_eq!(HttpVersion::from(v), want, "{v:?}");
+        }
+    }
+
+    #[cfg(feature = "http")]
+    #[test]
     fn http_map_per_version() {
         let mut map = ::http::HeaderMap::new();
         map.insert("connection", ::http::HeaderValue::from_static("close"));
