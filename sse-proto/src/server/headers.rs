@@ -69,6 +69,7 @@ pub const fn response_headers(version: HttpVersion) -> &'static [(&'static str, 
 mod http_types {
     use super::{response_headers, HttpVersion};
 
+    #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
     impl From<::http::Version> for HttpVersion {
         /// HTTP/2 and HTTP/3 map to themselves, every other version to
         /// [`HttpVersion::Http11`].
