@@ -231,6 +231,9 @@ mod tests {
         let bad_name = [("X Y", "a")];
         let cases = [
             (Request::get("h", "/a b"), "path", b' '),
+            (Request::get("h", ""), "path", b' '),
+            (Request::get("", "/"), "host", b' '),
+            (Request::get("h", "/\x7f"), "path", 0x7f),
             (Request::get("h\r", "/"), "host", b'\r'),
             (
                 Request::get("h", "/").last_event_id("1\r\n"),

@@ -320,6 +320,9 @@ mod tests {
             LastEventId::Absent,
             "empty id means none"
         );
+        assert_eq!(req.header("HOST"), Some(&b"h"[..]));
+        assert_eq!(req.header("last-event-id"), Some(&b""[..]));
+        assert_eq!(req.header("x-absent"), None);
         assert!(req.accepts_event_stream(), "text/* matches");
     }
 

@@ -69,6 +69,7 @@ pub const fn response_headers(version: HttpVersion) -> &'static [(&'static str, 
 mod http_types {
     use super::{response_headers, HttpVersion};
 
+    #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
     impl From<::http::Version> for HttpVersion {
         /// HTTP/2 and HTTP/3 map to themselves, every other version to
         /// [`HttpVersion::Http11`].
@@ -127,6 +128,21 @@ mod tests {
     fn names_are_lowercase() {
         for (name, _) in response_headers(HttpVersion::Http11) {
             assert!(!name.bytes().any(|b| b.is_ascii_uppercase()), "{name}");
+        }
+    }
+
+    #[cfg(feature = "http")]
+    #[test]
+    fn versions_of_the_http_crate() {
+        use ::http::Version;
+        for (v, want) in [
+            (Version::HTTP_09, HttpVersion::Http11),
+            (Version::HTTP_10, HttpVersion::Http11),
+            (Version::HTTP_11, HttpVersion::Http11),
+            (Version::HTTP_2, HttpVersion::Http2),
+            (Version::HTTP_3, HttpVersion::Http3),
+        ] {
+            assert_eq!(HttpVersion::from(v), want, "{v:?}");
         }
     }
 

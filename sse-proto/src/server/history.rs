@@ -14,6 +14,7 @@ use crate::{Encoder, EventFrame, HistoryError};
 /// The newest event is always held, even when it alone is larger than
 /// `max_bytes`, so that resuming never silently skips it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 pub struct HistoryLimits {
     /// The most events held (at least one is always held).
     pub max_events: usize,
@@ -69,6 +70,7 @@ enum Ids {
 ///   stream.
 #[derive(Debug, Clone)]
 #[must_use = "a gap or an unknown ID needs the server's decision (full state, or 204); replayed events must be written"]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 pub enum Resume<'a> {
     /// The events after the client's ID, oldest first (possibly none).
     From(Replay<'a>),
@@ -84,6 +86,7 @@ pub enum Resume<'a> {
 /// single write.
 #[derive(Debug, Clone)]
 #[must_use = "the replayed events must be written to the client"]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 pub struct Replay<'a> {
     /// The remaining events, back to back.
     bytes: &'a [u8],
@@ -170,6 +173,7 @@ impl ExactSizeIterator for Replay<'_> {}
 /// assert!(matches!(history.resume("9"), Resume::Unknown));
 /// ```
 #[derive(Debug, Clone)]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
 pub struct History {
     encoder: Encoder,
     limits: HistoryLimits,
@@ -412,10 +416,16 @@ mod tests {
     use super::*;
     use crate::EncodeError;
 
+    /// The events of `replay`, as many as its length says (one more would fail
+    /// the test rather than loop forever).
     fn events(replay: Replay<'_>) -> Vec<String> {
-        replay
+        let len = replay.len();
+        let events: Vec<String> = replay
+            .take(len + 1)
             .map(|e| String::from_utf8(e.to_vec()).unwrap())
-            .collect()
+            .collect();
+        assert_eq!(events.len(), len);
+        events
     }
 
     fn from(history: &History, id: &str) -> Vec<String> {
