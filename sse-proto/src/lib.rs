@@ -172,8 +172,8 @@
 //!
 //! | feature | enables | default |
 //! | --- | --- | --- |
-//! | `std` | `alloc`; `From<DecodeError>` and `From<HttpError>` for `std::io::Error` | yes |
-//! | `alloc` | [`Decoder::new`] on growable storage, [`EventOwned`], [`ItemOwned`], [`client::Client::new`], `write_to_vec` in [`http`], `Encoder::encode_to_vec`, `History` | via `std` |
+//! | `std` | `alloc`; `From<DecodeError>` and `From<HttpError>` for `std::io::Error`; [`Origin`] (`std::time::Instant` to and from [`Instant`]) | yes |
+//! | `alloc` | [`Decoder::new`] on growable storage, [`EventOwned`], [`ItemOwned`], [`client::Client::new`], `write_to_vec` and `Url::join` in [`http`], `Encoder::encode_to_vec`, `History` | via `std` |
 //! | `bytes` | `alloc`; `Decoder::decode_bytes`: decode a `BytesMut` into `Bytes` slices of it; `Encoder::encode_to_buf` into any `BufMut` | no |
 //! | `http` | `std`; types of the `http` crate (not the [`http`] module): `insert_response_headers(&mut HeaderMap, Version)`, `LastEventId::from_headers` | no |
 //!
