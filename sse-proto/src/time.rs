@@ -221,7 +221,8 @@ mod tests {
             early.wait(Instant::from_millis(1), start),
             Duration::from_millis(5_001)
         );
-        // "Never" stops at the horizon.
+        // "Never" stops at the horizon: 100 years of 365 days.
+        assert_eq!(Origin::HORIZON, Duration::from_secs(3_153_600_000));
         assert_eq!(origin.deadline(Instant::MAX) - start, Origin::HORIZON);
         let horizon = Instant::from_duration(Origin::HORIZON);
         assert_eq!(origin.deadline(horizon) - start, Origin::HORIZON);
