@@ -179,6 +179,11 @@ fn run(name: &str) {
         }
         let mut actions = Vec::new();
         while let Some(action) = client.poll_action() {
+            assert!(
+                actions.len() < 2,
+                "{}: more than a Close and a Connect",
+                at("actions")
+            );
             actions.push(match action {
                 Action::Connect(c) => serde_json::json!({"connect": {
                     "last_event_id": client.last_event_id(), "attempt": c.attempt}}),

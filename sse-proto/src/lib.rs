@@ -184,8 +184,8 @@
 //!
 //! | feature | enables | default |
 //! | --- | --- | --- |
-//! | `std` | `alloc`; `From<DecodeError>` and `From<HttpError>` for `std::io::Error` | yes |
-//! | `alloc` | [`Decoder::new`] on growable storage, [`EventOwned`], [`ItemOwned`], [`client::Client::new`], `encode_to_vec` in [`http`], `Encoder::encode_to_vec`, `server::History` | via `std` |
+//! | `std` | `alloc`; `From<DecodeError>` and `From<HttpError>` for `std::io::Error`; [`Origin`] (`std::time::Instant` to and from [`Instant`]) | yes |
+//! | `alloc` | [`Decoder::new`] on growable storage, [`EventOwned`], [`ItemOwned`], [`client::Client::new`], `encode_to_vec` and `Url::join` in [`http`], `Encoder::encode_to_vec`, `server::History` | via `std` |
 //! | `bytes` | `alloc`; `Decoder::feed_bytes`: decode `Bytes` chunks (as HTTP clients give them) into items that are `Bytes` slices of them; `Encoder::encode_to_buf` into any `BufMut` | no |
 //! | `http` | `std`; types of the `http` crate (not the [`http`] module): `server::insert_response_headers(&mut HeaderMap, Version)`, `server::LastEventId::from_headers` | no |
 //!

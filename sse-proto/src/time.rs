@@ -125,17 +125,20 @@ impl Origin {
         Instant::from_duration(now.saturating_duration_since(self.0))
     }
 
-    /// When `at` falls on the `std` clock: the origin plus exactly `at`. One too
-    /// far for the platform's clock (none is, with 64-bit seconds) becomes the
-    /// furthest it can hold.
+    /// The furthest a deadline is put from the origin: 100 years. Deadlines
+    /// beyond (an idle timeout of `Duration::MAX`) mean "never" and are put
+    /// here, so that every platform's clock can hold them.
+    pub const HORIZON: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
+    /// When `at` falls on the `std` clock: the origin plus exactly `at`, or
+    /// plus [`Origin::HORIZON`] when `at` lies beyond it.
+    ///
+    /// # Panics
+    ///
+    /// When the platform's clock cannot hold the origin plus 100 years (no
+    /// supported platform: their `std::time::Instant` counts 64-bit seconds).
     pub fn deadline(&self, at: Instant) -> std::time::Instant {
-        let mut ahead = at.as_duration();
-        loop {
-            if let Some(deadline) = self.0.checked_add(ahead) {
-                return deadline;
-            }
-            ahead /= 2;
-        }
+        self.0 + at.as_duration().min(Self::HORIZON)
     }
 
     /// How long to sleep from `now` until `at`, rounded up to whole
@@ -169,6 +172,11 @@ mod tests {
     #[test]
     fn huge_duration_saturates() {
         assert_eq!(Instant::from_duration(Duration::MAX), Instant::MAX);
+        // Its millisecond count truncated to 64 bits would be u64::MAX - 999.
+        assert_eq!(
+            Instant::from_duration(Duration::from_secs(u64::MAX)),
+            Instant::MAX
+        );
         assert_eq!(
             Instant::from_millis(5).saturating_add(Duration::MAX),
             Instant::MAX
@@ -213,10 +221,13 @@ mod tests {
             early.wait(Instant::from_millis(1), start),
             Duration::from_millis(5_001)
         );
-        assert_eq!(
-            origin.deadline(Instant::MAX) - start,
-            Instant::MAX.as_duration()
-        );
+        // "Never" stops at the horizon: 100 years of 365 days.
+        assert_eq!(Origin::HORIZON, Duration::from_secs(3_153_600_000));
+        assert_eq!(origin.deadline(Instant::MAX) - start, Origin::HORIZON);
+        let horizon = Instant::from_duration(Origin::HORIZON);
+        assert_eq!(origin.deadline(horizon) - start, Origin::HORIZON);
+        let before = Instant::from_millis(horizon.as_millis() - 1);
+        assert_eq!(origin.deadline(before) - start, before.as_duration());
     }
 
     #[test]

@@ -649,7 +649,8 @@ fn matching_an_action_can_ask_the_client() {
     let mut mem = [0u8; 256];
     let mut c = client(&mut mem, Config::replayable());
     let mut seen = Vec::new();
-    loop {
+    // Bounded: a client that never stops asking fails instead of hanging.
+    for _ in 0..4 {
         match c.poll_action() {
             Some(Action::Connect(connect)) => {
                 seen.push(std::format!("connect {}", connect.attempt))

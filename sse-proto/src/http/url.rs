@@ -480,6 +480,33 @@ mod tests {
         );
     }
 
+    /// A colon makes a scheme only after a letter and letters, digits, `+`,
+    /// `-` or `.`; otherwise the reference is a path.
+    #[test]
+    fn colons_in_paths_are_not_schemes() {
+        let base = Url::parse("http://a/b/c/d").unwrap();
+        let mut out = [0u8; 64];
+        for (location, target) in [
+            ("1a:b", "/b/c/1a:b"),
+            ("./g:h", "/b/c/g:h"),
+            ("/p:q", "/p:q"),
+            ("g?x:y", "/b/c/g?x:y"),
+            ("a_b:c", "/b/c/a_b:c"),
+        ] {
+            let joined = base.join_into(Some(location.as_bytes()), &mut out);
+            assert_eq!(joined.map(|u| u.target()), Ok(target), "{location}");
+        }
+        for scheme in ["web+x:y", "a-b:c", "a.b:c", "z9:x"] {
+            assert_eq!(
+                base.join_into(Some(scheme.as_bytes()), &mut out),
+                Err(HttpError::InvalidUrl {
+                    reason: "scheme is not http or https"
+                }),
+                "{scheme}"
+            );
+        }
+    }
+
     #[test]
     fn location_is_trimmed_and_must_be_there() {
         let base = Url::parse("http://h/a").unwrap();
@@ -551,7 +578,10 @@ mod tests {
             (false, "::1", 8080, "[::1]:8080", "/")
         );
         let url = Url::parse("https://h:/p#f").unwrap();
-        assert_eq!((url.host(), url.port(), url.target()), ("h", 443, "/p"));
+        assert_eq!(
+            (url.is_https(), url.host(), url.port(), url.target()),
+            (true, "h", 443, "/p")
+        );
         assert_eq!(Url::parse("http://h").unwrap().port(), 80);
         assert_eq!(Url::parse("http://[::1]").unwrap().host(), "::1");
         let cases: [(&str, &str); 10] = [
