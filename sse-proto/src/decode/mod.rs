@@ -20,6 +20,8 @@ mod fields;
 mod lines;
 mod long_line;
 mod scan;
+#[cfg(all(test, feature = "alloc"))]
+mod tests;
 mod utf8;
 
 use core::mem;

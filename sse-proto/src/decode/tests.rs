@@ -1,0 +1,93 @@
+//! Targeted decoder tests: exact rules the property tests may not reach often
+//! enough (found by mutation testing), each asserting the behaviour itself.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::time::Duration;
+
+use super::*;
+use crate::{EventOwned, ItemOwned};
+
+/// What came out, with the stream offset at which it came out (bytes of input
+/// decoded before it).
+type Out = Vec<(usize, Result<ItemOwned, DecodeError>)>;
+
+/// Feeds `reads` one after the other to `decoder`.
+fn run<S: Storage>(decoder: &mut Decoder<S>, reads: &[&[u8]]) -> Out {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for read in reads {
+        let mut feed = decoder.feed(read);
+        while let Some(item) = feed.next_item() {
+            let item = item.map(Item::into_owned);
+            out.push((offset + read.len() - feed.remaining().len(), item));
+        }
+        offset += read.len();
+    }
+    out
+}
+
+fn event(ty: &str, data: &str, id: &str) -> Result<ItemOwned, DecodeError> {
+    Ok(ItemOwned::Event(EventOwned {
+        event_type: ty.into(),
+        data: data.into(),
+        last_event_id: id.into(),
+    }))
+}
+
+fn data(d: &str) -> Result<ItemOwned, DecodeError> {
+    event("message", d, "")
+}
+
+#[test]
+fn limits_are_kept_as_given() {
+    let limits = Limits::new()
+        .with_max_line_len(3)
+        .with_max_event_len(5);
+    assert_eq!(Decoder::new().with_limits(limits).limits(), limits);
+    assert_eq!(Decoder::new().limits(), Limits::new());
+}
+
+/// A fixed buffer of 64 bytes: 8 for the type and each ID, 40 for the data and
+/// the partial line after it.
+const SMALL: usize = 64;
+const MAIN: usize = 40;
+
+#[test]
+fn a_partial_line_after_buffered_data_gets_exactly_the_room_left() {
+    // Two data lines take 22 bytes of `main` ("0123456789\n" twice): 18 remain.
+    let head = &b"data: 0123456789\ndata: 0123456789\n"[..];
+    for (line, fits) in [(18, true), (19, false)] {
+        let mut mem = [0u8; SMALL];
+        let mut d = Decoder::with_buffer(&mut mem);
+        let partial = [&b"x"[..]].repeat(line).concat();
+        let out = run(&mut d, &[head, &partial, b"\n\n"]);
+        let want = if fits {
+            alloc::vec![(head.len() + line + 2, data("0123456789\n0123456789"))]
+        } else {
+            // Reported at the first byte that did not fit; the event is lost.
+            let full = Err(DecodeError::BufferFull { capacity: MAIN });
+            alloc::vec![(head.len() + 18, full)]
+        };
+        assert_eq!(out, want, "a partial line of {line}");
+    }
+}
+
+#[test]
+fn a_partial_line_after_data_in_the_same_read_gets_exactly_the_room_left() {
+    // The data line is still borrowed from the read when the partial line is
+    // met: its 10 bytes and LF will take 11 bytes of `main`, 29 remain.
+    for (line, fits) in [(29, true), (30, false)] {
+        let mut mem = [0u8; SMALL];
+        let mut d = Decoder::with_buffer(&mut mem);
+        let read = [&b"data: 0123456789\n"[..], &b"x".repeat(line)].concat();
+        let out = run(&mut d, &[&read, b"\n\n"]);
+        let want = if fits {
+            alloc::vec![(read.len() + 2, data("0123456789"))]
+        } else {
+            let full = Err(DecodeError::BufferFull { capacity: MAIN });
+            alloc::vec![(17 + 29, full)]
+        };
+        assert_eq!(out, want, "a partial line of {line}");
+    }
+}
