@@ -91,3 +91,26 @@ fn a_partial_line_after_data_in_the_same_read_gets_exactly_the_room_left() {
         assert_eq!(out, want, "a partial line of {line}");
     }
 }
+
+/// `body` cut in two at every offset, by a growable and a fixed decoder.
+fn every_cut(body: &[u8]) -> impl Iterator<Item = (usize, Out, Out)> + '_ {
+    (0..=body.len()).map(move |cut| {
+        let reads = [&body[..cut], &body[cut..]];
+        let growable = run(&mut Decoder::new(), &reads);
+        let mut mem = [0u8; 1024];
+        let fixed = run(&mut Decoder::with_buffer(&mut mem), &reads);
+        (cut, growable, fixed)
+    })
+}
+
+#[test]
+fn only_a_leading_bom_is_dropped_however_the_first_line_arrives() {
+    let value = "\u{FEFF}x";
+    for body in [&b"data: \xEF\xBB\xBFx\n\n"[..], b"\xEF\xBB\xBFdata: \xEF\xBB\xBFx\n\n"] {
+        for (cut, growable, fixed) in every_cut(body) {
+            let want = alloc::vec![(body.len(), data(value))];
+            assert_eq!(growable, want, "{body:?} cut at {cut}");
+            assert_eq!(fixed, want, "{body:?} cut at {cut}, fixed");
+        }
+    }
+}
