@@ -597,6 +597,12 @@ impl<S: Storage> Decoder<S> {
                 return Err(e);
             }
         }
+        // Progress: a caller's loop (`Feed`, a `decode` loop) ends because every
+        // step with input moves on.
+        debug_assert!(
+            step.end > start || start >= lines.input().len(),
+            "a step made no progress"
+        );
         Ok(step)
     }
 
