@@ -385,6 +385,16 @@ mod tests {
     }
 
     #[test]
+    fn text_formats_and_gives_up_its_bytes() {
+        let text = BytesStr(Bytes::from_static(b"a \"b\""));
+        assert_eq!(alloc::format!("{text}"), "a \"b\"");
+        assert_eq!(alloc::format!("{text:?}"), "\"a \\\"b\\\"\"");
+        assert_eq!(text.as_str(), "a \"b\"");
+        assert_eq!(text.clone().into_bytes(), Bytes::from_static(b"a \"b\""));
+        assert_eq!(text.as_bytes(), &Bytes::from_static(b"a \"b\""));
+    }
+
+    #[test]
     fn items_borrow_as_items() {
         let mut decoder = Decoder::new();
         let out = items(

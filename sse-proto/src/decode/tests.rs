@@ -41,9 +41,7 @@ fn data(d: &str) -> Result<ItemOwned, DecodeError> {
 
 #[test]
 fn limits_are_kept_as_given() {
-    let limits = Limits::new()
-        .with_max_line_len(3)
-        .with_max_event_len(5);
+    let limits = Limits::new().with_max_line_len(3).with_max_event_len(5);
     assert_eq!(Decoder::new().with_limits(limits).limits(), limits);
     assert_eq!(Decoder::new().limits(), Limits::new());
 }
@@ -106,11 +104,31 @@ fn every_cut(body: &[u8]) -> impl Iterator<Item = (usize, Out, Out)> + '_ {
 #[test]
 fn only_a_leading_bom_is_dropped_however_the_first_line_arrives() {
     let value = "\u{FEFF}x";
-    for body in [&b"data: \xEF\xBB\xBFx\n\n"[..], b"\xEF\xBB\xBFdata: \xEF\xBB\xBFx\n\n"] {
+    for body in [
+        &b"data: \xEF\xBB\xBFx\n\n"[..],
+        b"\xEF\xBB\xBFdata: \xEF\xBB\xBFx\n\n",
+    ] {
         for (cut, growable, fixed) in every_cut(body) {
             let want = alloc::vec![(body.len(), data(value))];
             assert_eq!(growable, want, "{body:?} cut at {cut}");
             assert_eq!(fixed, want, "{body:?} cut at {cut}, fixed");
         }
+    }
+}
+
+#[test]
+fn valid_single_line_data_is_borrowed_from_the_read_ascii_or_not() {
+    for body in [&b"data: plain\n\n"[..], "data: caf\u{e9}\n\n".as_bytes()] {
+        let mut d = Decoder::new();
+        let mut feed = d.feed(body);
+        let Some(Ok(Item::Event(e))) = feed.next_item() else {
+            panic!("{body:?}")
+        };
+        let data = e.data().as_bytes().as_ptr_range();
+        let read = body.as_ptr_range();
+        assert!(
+            read.start <= data.start && data.end <= read.end,
+            "{body:?} was copied"
+        );
     }
 }

@@ -159,6 +159,33 @@ mod tests {
     }
 
     #[test]
+    fn ascii_check_finds_high_bytes_in_the_same_lane_of_different_words() {
+        // High bits at the same byte of two words must not cancel out.
+        for len in [16, 32, 40, 64] {
+            for i in 0..len {
+                for j in (i + 8..len).step_by(8) {
+                    let mut v = alloc::vec![b'a'; len];
+                    v[i] = 0x80;
+                    v[j] = 0xC3;
+                    assert!(!is_ascii(&v), "len {len}, high bytes at {i} and {j}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn short_and_long_text_is_valid_whether_ascii_or_not() {
+        for len in [1, 2, 30, 63, 64, 65, 200] {
+            let ascii = "a".repeat(len);
+            assert!(is_valid(ascii.as_bytes()), "ascii {len}");
+            let text = "\u{e9}".repeat(len / 2 + 1);
+            assert!(is_valid(text.as_bytes()), "non-ASCII {len}");
+            let bad = [text.as_bytes(), b"\xFF"].concat();
+            assert!(!is_valid(&bad), "invalid {len}");
+        }
+    }
+
+    #[test]
     fn long_values_are_checked_like_short_ones() {
         let mut v = "é€😀a".repeat(200).into_bytes();
         assert!(v.len() >= SIMD_MIN_LEN);
