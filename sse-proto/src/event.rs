@@ -231,7 +231,10 @@ mod tests {
         let frame = |ty, data, id| EventFrame::from(Event::new(ty, data, id));
         // The default type writes no `event:` line, however it was spelled.
         assert_eq!(frame("", "d", "7"), EventFrame::new("d").with_id("7"));
-        assert_eq!(frame("message", "d", "7"), EventFrame::new("d").with_id("7"));
+        assert_eq!(
+            frame("message", "d", "7"),
+            EventFrame::new("d").with_id("7")
+        );
         assert_eq!(
             frame("add", "a\nb", "7"),
             EventFrame::new("a\nb").with_event_type("add").with_id("7")

@@ -1,9 +1,7 @@
 //! Targeted decoder tests: exact rules the property tests may not reach often
 //! enough (found by mutation testing), each asserting the behaviour itself.
 
-use alloc::string::String;
 use alloc::vec::Vec;
-use core::time::Duration;
 
 use super::*;
 use crate::{EventOwned, ItemOwned};
