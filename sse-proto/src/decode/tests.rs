@@ -130,3 +130,71 @@ fn valid_single_line_data_is_borrowed_from_the_read_ascii_or_not() {
         );
     }
 }
+
+#[test]
+fn an_event_exactly_at_the_event_limit_is_delivered() {
+    // "12345\n67890\n": 12 bytes of data buffer.
+    let body = b"data: 12345\ndata: 67890\n\n";
+    for (limit, ok) in [(12, true), (11, false)] {
+        let limits = Limits::new().with_max_event_len(limit);
+        let out = run(&mut Decoder::new().with_limits(limits), &[body]);
+        let want = if ok {
+            (body.len(), data("12345\n67890"))
+        } else {
+            (23, Err(DecodeError::EventTooLarge { limit }))
+        };
+        assert_eq!(out, [want], "limit {limit}");
+    }
+}
+
+#[test]
+fn an_event_exactly_filling_a_fixed_buffer_is_delivered() {
+    // Two lines of 19 bytes and their LFs: 40 bytes, the whole of `main`.
+    let line = [&b"data: "[..], &[b'x'; 19]].concat();
+    let body = [&line[..], b"\n", &line, b"\n\n"].concat();
+    let want = [&[b'x'; 19][..], b"\n", &[b'x'; 19]].concat();
+    let want = core::str::from_utf8(&want).unwrap();
+    for cut in [body.len(), 10] {
+        let mut mem = [0u8; SMALL];
+        let out = run(
+            &mut Decoder::with_buffer(&mut mem),
+            &[&body[..cut], &body[cut..]],
+        );
+        assert_eq!(out, [(body.len(), data(want))], "cut at {cut}");
+    }
+    // One more byte does not fit.
+    let body = [&line[..], b"\n", &line, b"x\n\n"].concat();
+    let mut mem = [0u8; SMALL];
+    let out = run(&mut Decoder::with_buffer(&mut mem), &[&body]);
+    let full = Err(DecodeError::BufferFull { capacity: MAIN });
+    assert_eq!(out, [(2 * line.len() + 2, full)]);
+}
+
+#[test]
+fn a_non_ascii_line_makes_its_whole_event_checked() {
+    // The first line is invalid UTF-8 and long enough that the second starts in
+    // a later 64-byte block, which the line scanner knows to be ASCII.
+    let first = [&b"\xFF"[..], &[b'b'; 80]].concat();
+    let body = [&b"data: "[..], &first, b"\ndata: a\n\n"].concat();
+    let want = alloc::format!("\u{FFFD}{}\na", "b".repeat(80));
+    for cut in [body.len(), 50, 90] {
+        let reads = [&body[..cut], &body[cut..]];
+        assert_eq!(
+            run(&mut Decoder::new(), &reads),
+            [(body.len(), data(&want))],
+            "cut at {cut}"
+        );
+    }
+}
+
+#[test]
+fn valid_multi_line_text_is_not_copied_again_in_a_fixed_buffer() {
+    // 2 lines of 12 bytes of valid non-ASCII text take 26 of the 40 bytes of
+    // `main`: they fit once, not twice.
+    let line = "data: \u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\n";
+    let body = alloc::format!("{line}{line}\n");
+    let want = "\u{e9}".repeat(6) + "\n" + &"\u{e9}".repeat(6);
+    let mut mem = [0u8; SMALL];
+    let out = run(&mut Decoder::with_buffer(&mut mem), &[body.as_bytes()]);
+    assert_eq!(out, [(body.len(), data(&want))]);
+}
