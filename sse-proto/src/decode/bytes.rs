@@ -117,7 +117,8 @@ pub(super) struct Cache {
     id: BytesStr,
 }
 
-/// `text` as a `BytesStr`, sharing `cached` when equal.
+/// `text` (`empty` when empty) as a `BytesStr`, sharing `cached` when equal,
+/// and `empty` without a copy.
 fn shared(cached: &mut BytesStr, text: &[u8], empty: &'static str) -> BytesStr {
     let text = if text.is_empty() {
         empty.as_bytes()
@@ -125,7 +126,7 @@ fn shared(cached: &mut BytesStr, text: &[u8], empty: &'static str) -> BytesStr {
         text
     };
     if cached.0 != text {
-        *cached = BytesStr(if text.is_empty() || text == empty.as_bytes() {
+        *cached = BytesStr(if text == empty.as_bytes() {
             Bytes::from_static(empty.as_bytes())
         } else {
             Bytes::copy_from_slice(text)

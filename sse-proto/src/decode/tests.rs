@@ -198,3 +198,17 @@ fn valid_multi_line_text_is_not_copied_again_in_a_fixed_buffer() {
     let out = run(&mut Decoder::with_buffer(&mut mem), &[body.as_bytes()]);
     assert_eq!(out, [(body.len(), data(&want))]);
 }
+
+#[test]
+fn an_invalid_comment_kept_across_reads_is_replaced_in_a_fixed_buffer() {
+    let body = b": a\xFFb\n";
+    for cut in 0..=body.len() {
+        let mut mem = [0u8; SMALL];
+        let out = run(
+            &mut Decoder::with_buffer(&mut mem),
+            &[&body[..cut], &body[cut..]],
+        );
+        let comment = Ok(ItemOwned::Comment(" a\u{FFFD}b".into()));
+        assert_eq!(out, [(body.len(), comment)], "cut at {cut}");
+    }
+}
