@@ -20,7 +20,9 @@ mod fields;
 mod lines;
 mod long_line;
 mod scan;
-#[cfg(all(test, feature = "alloc"))]
+// Two attributes: cargo-mutants recognises a plain `cfg(test)` as test code.
+#[cfg(test)]
+#[cfg(feature = "alloc")]
 mod tests;
 mod utf8;
 

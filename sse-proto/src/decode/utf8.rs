@@ -133,7 +133,9 @@ pub(crate) unsafe fn assume_utf8(bytes: &[u8]) -> &str {
     unsafe { core::str::from_utf8_unchecked(bytes) }
 }
 
-#[cfg(all(test, feature = "alloc"))]
+// Two attributes: cargo-mutants recognises a plain `cfg(test)` as test code.
+#[cfg(test)]
+#[cfg(feature = "alloc")]
 mod tests {
     use super::*;
     use alloc::string::String;
