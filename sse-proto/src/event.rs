@@ -221,3 +221,69 @@ impl ItemOwned {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_becomes_the_frame_that_states_it() {
+        let frame = |ty, data, id| EventFrame::from(Event::new(ty, data, id));
+        // The default type writes no `event:` line, however it was spelled.
+        assert_eq!(frame("", "d", "7"), EventFrame::new("d").with_id("7"));
+        assert_eq!(
+            frame("message", "d", "7"),
+            EventFrame::new("d").with_id("7")
+        );
+        assert_eq!(
+            frame("add", "a\nb", "7"),
+            EventFrame::new("a\nb").with_event_type("add").with_id("7")
+        );
+        // The ID in force is stated even when empty.
+        assert_eq!(frame("", "d", "").id, Some(""));
+        assert_eq!(frame("", "d", "").retry, None);
+    }
+
+    #[test]
+    fn each_item_becomes_its_frame() {
+        let event = Event::new("t", "d", "1");
+        assert_eq!(Frame::from(Item::Event(event)), Frame::Event(event.into()));
+        assert_eq!(Frame::from(Item::Comment(" c")), Frame::Comment(" c"));
+        let retry = Duration::from_millis(5);
+        assert_eq!(Frame::from(Item::Retry(retry)), Frame::Retry(retry));
+    }
+
+    #[test]
+    #[cfg(feature = "alloc")]
+    fn owned_copies_borrow_back_as_equal_items() {
+        let items = [
+            Item::Event(Event::new("t", "d", "1")),
+            Item::Event(Event::new("", "d", "")),
+            Item::Comment(" c"),
+            Item::Retry(Duration::from_millis(5)),
+        ];
+        for item in items {
+            let owned = item.into_owned();
+            // The empty type is spelled out as `message` in the copy.
+            let back = owned.as_item();
+            match (item, back) {
+                (Item::Event(a), Item::Event(b)) => {
+                    assert_eq!(
+                        (a.event_type(), a.data(), a.last_event_id()),
+                        (b.event_type(), b.data(), b.last_event_id())
+                    );
+                }
+                (a, b) => assert_eq!(a, b),
+            }
+        }
+        let owned = Event::new("", "d", "7").into_owned();
+        assert_eq!(
+            owned,
+            EventOwned {
+                event_type: "message".into(),
+                data: "d".into(),
+                last_event_id: "7".into(),
+            }
+        );
+    }
+}

@@ -173,6 +173,11 @@ mod tests {
         assert_eq!(b.try_extend_within(0..2), Err(Full { capacity: 4 }));
         b.try_extend_within(1..2).unwrap();
         assert_eq!(b.bytes(), b"abcb");
+        // A range may run to the end of what is stored, not past it.
+        b.truncate(2);
+        assert_eq!(b.try_extend_within(1..3), Err(Full { capacity: 4 }));
+        b.try_extend_within(0..2).unwrap();
+        assert_eq!(b.bytes(), b"abab");
         b.truncate(1);
         assert_eq!(b.bytes(), b"a");
         assert_eq!(b.try_extend_line(b"bcd"), Err(Full { capacity: 4 }));

@@ -117,7 +117,8 @@ pub(super) struct Cache {
     id: BytesStr,
 }
 
-/// `text` as a `BytesStr`, sharing `cached` when equal.
+/// `text` (`empty` when empty) as a `BytesStr`, sharing `cached` when equal,
+/// and `empty` without a copy.
 fn shared(cached: &mut BytesStr, text: &[u8], empty: &'static str) -> BytesStr {
     let text = if text.is_empty() {
         empty.as_bytes()
@@ -125,7 +126,7 @@ fn shared(cached: &mut BytesStr, text: &[u8], empty: &'static str) -> BytesStr {
         text
     };
     if cached.0 != text {
-        *cached = BytesStr(if text.is_empty() || text == empty.as_bytes() {
+        *cached = BytesStr(if text == empty.as_bytes() {
             Bytes::from_static(empty.as_bytes())
         } else {
             Bytes::copy_from_slice(text)
@@ -382,6 +383,16 @@ mod tests {
         assert_eq!(rest.as_ptr(), chunk[9..].as_ptr());
         let out: Vec<_> = decoder.feed_bytes(&rest).map(Result::unwrap).collect();
         assert_eq!((&*a.data, out.len()), ("a", 1));
+    }
+
+    #[test]
+    fn text_formats_and_gives_up_its_bytes() {
+        let text = BytesStr(Bytes::from_static(b"a \"b\""));
+        assert_eq!(alloc::format!("{text}"), "a \"b\"");
+        assert_eq!(alloc::format!("{text:?}"), "\"a \\\"b\\\"\"");
+        assert_eq!(text.as_str(), "a \"b\"");
+        assert_eq!(text.clone().into_bytes(), Bytes::from_static(b"a \"b\""));
+        assert_eq!(text.as_bytes(), &Bytes::from_static(b"a \"b\""));
     }
 
     #[test]

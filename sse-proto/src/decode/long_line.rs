@@ -93,7 +93,9 @@ mod avx2 {
     }
 }
 
-#[cfg(all(test, feature = "alloc"))]
+// Two attributes: cargo-mutants recognises a plain `cfg(test)` as test code.
+#[cfg(test)]
+#[cfg(feature = "alloc")]
 mod tests {
     use super::*;
     use alloc::vec;

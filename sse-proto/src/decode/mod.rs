@@ -20,6 +20,10 @@ mod fields;
 mod lines;
 mod long_line;
 mod scan;
+// Two attributes: cargo-mutants recognises a plain `cfg(test)` as test code.
+#[cfg(test)]
+#[cfg(feature = "alloc")]
+mod tests;
 mod utf8;
 
 use core::mem;
@@ -595,6 +599,12 @@ impl<S: Storage> Decoder<S> {
                 return Err(e);
             }
         }
+        // Progress: a caller's loop (`Feed`, a `decode` loop) ends because every
+        // step with input moves on.
+        debug_assert!(
+            step.end > start || start >= lines.input().len(),
+            "a step made no progress"
+        );
         Ok(step)
     }
 

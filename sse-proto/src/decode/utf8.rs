@@ -133,7 +133,9 @@ pub(crate) unsafe fn assume_utf8(bytes: &[u8]) -> &str {
     unsafe { core::str::from_utf8_unchecked(bytes) }
 }
 
-#[cfg(all(test, feature = "alloc"))]
+// Two attributes: cargo-mutants recognises a plain `cfg(test)` as test code.
+#[cfg(test)]
+#[cfg(feature = "alloc")]
 mod tests {
     use super::*;
     use alloc::string::String;
@@ -155,6 +157,33 @@ mod tests {
                 assert!(!is_ascii(&v), "len {len}, high byte at {i}");
                 v[i] = b'a';
             }
+        }
+    }
+
+    #[test]
+    fn ascii_check_finds_high_bytes_in_the_same_lane_of_different_words() {
+        // High bits at the same byte of two words must not cancel out.
+        for len in [16, 32, 40, 64] {
+            for i in 0..len {
+                for j in (i + 8..len).step_by(8) {
+                    let mut v = alloc::vec![b'a'; len];
+                    v[i] = 0x80;
+                    v[j] = 0xC3;
+                    assert!(!is_ascii(&v), "len {len}, high bytes at {i} and {j}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn short_and_long_text_is_valid_whether_ascii_or_not() {
+        for len in [1, 2, 30, 63, 64, 65, 200] {
+            let ascii = "a".repeat(len);
+            assert!(is_valid(ascii.as_bytes()), "ascii {len}");
+            let text = "\u{e9}".repeat(len / 2 + 1);
+            assert!(is_valid(text.as_bytes()), "non-ASCII {len}");
+            let bad = [text.as_bytes(), b"\xFF"].concat();
+            assert!(!is_valid(&bad), "invalid {len}");
         }
     }
 
