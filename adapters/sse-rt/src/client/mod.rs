@@ -455,6 +455,46 @@ impl EventSource {
         self.close_now();
     }
 
+    /// Reconnects now, on the caller's command (new credentials, a network
+    /// change): the connection, a connect in progress or the wait to
+    /// reconnect is dropped, and the next poll sends the request again at
+    /// once, with `Last-Event-ID`. No reconnection time is waited, no failed
+    /// attempt is counted, no error item is yielded; a partial event is
+    /// dropped, and items already received are still yielded. A one-shot
+    /// request is sent again too: the caller asked for it. Does nothing once
+    /// closed for good (the core's [`Client::restart`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use futures_lite::StreamExt;
+    /// use sse_rt::sse_proto::http::Url;
+    /// use sse_rt::test_util::{Canned, VirtualRuntime};
+    /// use sse_rt::{EventSource, Item, Request};
+    ///
+    /// let connector = |_: &Url<'_>| async {
+    ///     let response = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\nid: 7\ndata: hi\n\n";
+    ///     Ok::<_, std::io::Error>(Canned::new(response))
+    /// };
+    /// let runtime = VirtualRuntime::new();
+    /// let mut es = EventSource::builder(Request::get("http://example.com/events")?)
+    ///     .build(runtime.clone(), connector);
+    /// runtime.block_on(async {
+    ///     assert!(matches!(es.next().await, Some(Ok(Item::Open { .. }))));
+    ///     assert!(matches!(es.next().await, Some(Ok(Item::Event(_)))));
+    ///     es.restart(); // no 3 s wait, no error item: the next response opens
+    ///     assert!(matches!(es.next().await, Some(Ok(Item::Open { .. }))));
+    /// });
+    /// assert_eq!(runtime.elapsed(), std::time::Duration::ZERO);
+    /// # Ok::<(), sse_rt::Error>(())
+    /// ```
+    pub fn restart(&mut self) {
+        if !self.done && !self.shared.closed.load(Ordering::Acquire) {
+            let now = self.now();
+            self.client.restart(now);
+        }
+    }
+
     /// A handle that closes this event source from anywhere (another task or
     /// thread): it wakes the task polling the stream, which then ends.
     pub fn close_handle(&self) -> CloseHandle {
