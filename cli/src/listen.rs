@@ -8,6 +8,7 @@ use std::time::Duration;
 use futures_core::Stream;
 use sse_proto::http::Url;
 use sse_proto::{Item as CoreItem, Limits};
+use sse_reqwest::{reqwest, BuildReqwest};
 use sse_tokio::{
     Error as EsError, ErrorKind, EventSource, FailReason, Item, Mode, Request, StatusPolicy,
     TokioRuntime,
@@ -19,7 +20,8 @@ use crate::report;
 /// Options of `sse listen`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The event stream's URL (http:// only for now).
+    /// The event stream's URL: http://, or https:// (over reqwest, with
+    /// rustls and HTTP/2).
     url: String,
     /// A request header, sent on every attempt (repeatable).
     #[arg(short = 'H', long = "header", value_name = "'Name: value'")]
@@ -58,6 +60,13 @@ pub(crate) struct Args {
     /// Pass comment lines over instead of printing them.
     #[arg(long)]
     no_comments: bool,
+    /// For https://: trust only the certificates of this PEM file (instead
+    /// of the system's roots).
+    #[arg(long, value_name = "FILE")]
+    cacert: Option<std::path::PathBuf>,
+    /// For https://: accept any certificate (testing only).
+    #[arg(long)]
+    insecure: bool,
 }
 
 /// `--reconnect`.
@@ -135,11 +144,6 @@ pub(crate) fn run(args: Args, out: impl Write) -> Result<(), Error> {
 fn event_source(args: &Args) -> Result<EventSource, Error> {
     let usage = |e: &dyn std::error::Error| Error::Usage(report(e));
     let url = Url::parse(&args.url).map_err(|e| usage(&e))?;
-    if url.is_https() {
-        return Err(Error::Usage(
-            "https:// URLs need TLS, which `sse listen` does not have yet: use http://".into(),
-        ));
-    }
     let mut request = Request::get(args.url.as_str()).map_err(|e| usage(&e))?;
     for header in &args.headers {
         let Some((name, value)) = header.split_once(':') else {
@@ -189,7 +193,31 @@ fn event_source(args: &Args) -> Result<EventSource, Error> {
     if let Some(id) = &args.last_event_id {
         builder = builder.last_event_id(id).map_err(|e| usage(&e))?;
     }
-    Ok(builder.build(TokioRuntime, sse_tokio::tcp_connector()))
+    if url.is_https() {
+        Ok(builder.build_reqwest(https_client(args)?))
+    } else {
+        Ok(builder.build(TokioRuntime, sse_tokio::tcp_connector()))
+    }
+}
+
+/// The reqwest client for an https:// URL, with `--cacert` and `--insecure`.
+fn https_client(args: &Args) -> Result<reqwest::Client, Error> {
+    let usage =
+        |what: &str, e: &dyn std::error::Error| Error::Usage(format!("{what}: {}", report(e)));
+    let mut client = sse_reqwest::client_builder();
+    if let Some(path) = &args.cacert {
+        let what = format!("--cacert {}", path.display());
+        let pem = std::fs::read(path).map_err(|e| usage(&what, &e))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| usage(&what, &e))?;
+        if certs.is_empty() {
+            return Err(Error::Usage(format!("{what}: no certificate in the file")));
+        }
+        client = client.tls_certs_only(certs);
+    }
+    if args.insecure {
+        client = client.tls_danger_accept_invalid_certs(true);
+    }
+    client.build().map_err(|e| usage("tls setup", &e))
 }
 
 async fn listen(

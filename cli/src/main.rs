@@ -1,5 +1,6 @@
 //! `sse`: decode, encode and listen to Server-Sent Events from the command
-//! line. Built on `sse-proto`, and `sse-tokio` for `listen`.
+//! line. Built on `sse-proto`, and `sse-tokio` (`sse-reqwest` for https://) for
+//! `listen`.
 
 mod decode;
 mod encode;

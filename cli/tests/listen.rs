@@ -302,8 +302,8 @@ fn the_idle_timeout_reconnects() {
 fn bad_usage_exits_2() {
     for (args, message) in [
         (
-            &["https://example.com/"][..],
-            "sse: listen: https:// URLs need TLS, which `sse listen` does not have yet: use http://\n",
+            &["--cacert", "/nonexistent/ca.pem", "https://example.com/"][..],
+            "sse: listen: --cacert /nonexistent/ca.pem: No such file or directory (os error 2)\n",
         ),
         (
             &["ftp://example.com/"],
@@ -323,7 +323,11 @@ fn bad_usage_exits_2() {
         ),
     ] {
         let (stdout, stderr, code) = listen(args);
-        assert_eq!((stdout.as_str(), stderr.as_str(), code), ("", message, Some(2)), "{args:?}");
+        assert_eq!(
+            (stdout.as_str(), stderr.as_str(), code),
+            ("", message, Some(2)),
+            "{args:?}"
+        );
     }
     let (_, _, code) = listen(&["--idle-timeout", "-1", "http://127.0.0.1:9/"]);
     assert_eq!(code, Some(2));

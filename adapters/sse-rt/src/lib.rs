@@ -19,7 +19,15 @@
 //! WHATWG status rules (or [`StatusPolicy::RetryTransient`]), reconnects with
 //! `Last-Event-ID` after the server's `retry:` with optional backoff and a
 //! budget, connect and idle timeouts, one-shot or replayable requests, and
-//! [`close`](EventSource::close) from anywhere ([`CloseHandle`]).
+//! [`close`](EventSource::close) from anywhere ([`CloseHandle`]), or
+//! [`restart`](EventSource::restart) now.
+//!
+//! An HTTP client can do the exchanges instead of the built-in HTTP/1.1: a
+//! [`Transport`] sends each attempt's [`TransportRequest`] and hands back a
+//! [`TransportResponse`] (status, headers, a stream of body chunks), with
+//! [`EventSourceBuilder::build_with_transport`]. The event source still makes
+//! every decision. `sse-reqwest` binds reqwest this way (HTTPS, proxies,
+//! HTTP/2).
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -137,8 +145,9 @@ pub mod test_util;
 pub use sse_proto;
 
 pub use client::{
-    connect_plain, tcp_connector, Attempt, CloseHandle, Connecting, Connector, EventSource,
-    EventSourceBuilder, Io, Item, MakeRequest, Request, TlsRequired,
+    connect_plain, tcp_connector, Attempt, BodyStream, CloseHandle, Connecting, Connector,
+    EventSource, EventSourceBuilder, Io, Item, MakeRequest, Request, TlsRequired, Transport,
+    TransportFuture, TransportRequest, TransportResponse,
 };
 #[cfg(feature = "http-body")]
 pub use decode::DecodeBody;

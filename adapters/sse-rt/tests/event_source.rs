@@ -1047,3 +1047,70 @@ fn jitter_is_seeded_per_event_source() {
     // lockstep.
     assert_ne!(jittered_delays(None), jittered_delays(None));
 }
+
+#[test]
+fn restart_reconnects_at_once_without_an_error_item() {
+    let rt = VirtualRuntime::new();
+    let server = Server::new(
+        &rt,
+        vec![
+            // Open, an event and a partial one, then silence.
+            serve(vec![
+                bytes(OPEN),
+                bytes("id: 1\ndata: a\n\nid: 2\ndata: cut"),
+                Step::Hang,
+            ]),
+            // A connect that never completes.
+            Accept::Hang,
+            // Then the stream ends: the wait to reconnect (3 s) begins.
+            serve(vec![bytes(OPEN), bytes("data: b\n\n")]),
+            serve(vec![bytes(OPEN), bytes("data: c\n\n"), Step::Hang]),
+        ],
+    );
+    let mut es = builder().build(rt.clone(), server.connector());
+    let take = |es: &mut EventSource, n: usize| -> Vec<String> {
+        rt.block_on(async {
+            let mut got = Vec::new();
+            for _ in 0..n {
+                got.push(show(&next(es).await.unwrap()));
+            }
+            got
+        })
+    };
+    assert_eq!(take(&mut es, 2), ["open 200", "event message a 1"]);
+    rt.advance(ms(40));
+    // During an open connection: dropped at once, the partial event too.
+    es.restart();
+    let waker = std::task::Waker::noop();
+    let mut cx = std::task::Context::from_waker(waker);
+    assert!(std::pin::pin!(next(&mut es)).poll(&mut cx).is_pending());
+    assert_eq!(server.attempts(), 2, "reconnected at once");
+    assert_eq!(server.alive(), 1, "the old connection is dropped");
+    // During a connect in progress: a fresh attempt replaces it.
+    es.restart();
+    assert_eq!(
+        take(&mut es, 3),
+        [
+            "open 200",
+            "event message b 1",
+            "error Ended: the server ended the stream"
+        ]
+    );
+    // During the wait to reconnect: brought forward, no 3 s wait.
+    let before = rt.elapsed();
+    es.restart();
+    assert_eq!(take(&mut es, 2), ["open 200", "event message c 1"]);
+    assert_eq!(rt.elapsed(), before);
+    assert_eq!(rt.elapsed(), ms(40), "no wait at any restart");
+    let seen = server.seen();
+    assert_eq!(seen.len(), 3, "the hung connect was never accepted");
+    assert_eq!(seen[0].header("last-event-id"), Vec::<String>::new());
+    assert_eq!(seen[1].header("last-event-id"), ["1"]);
+    assert_eq!(seen[2].header("last-event-id"), ["1"]);
+    // Closed for good: restart does nothing.
+    es.close();
+    es.restart();
+    assert!(rt.block_on(next(&mut es)).is_none());
+    assert_eq!(server.attempts(), 4);
+    assert_eq!(es.ready_state(), ReadyState::Closed);
+}

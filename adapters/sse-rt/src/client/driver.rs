@@ -14,10 +14,11 @@ use std::task::{Context, Poll};
 
 use futures_io::{AsyncRead, AsyncWrite};
 use sse_proto::client::{Accepted, Action, Client, CloseReason, Head, ResponseError};
-use sse_proto::http::{parse_response, BodyDecoder, Framing, Parsed, Url, EMPTY_HEADER};
+use sse_proto::http::{parse_response, BodyDecoder, Parsed, Url, EMPTY_HEADER};
 use sse_proto::{FailReason, Instant, StreamEnd};
 
-use super::{Attempt, EventSource, Item, TlsRequired, ERROR_BODY_PAUSE};
+use super::transport::{BodyStream, TransportFuture, TransportRequest, TransportResponse};
+use super::{Attempt, Connector, EventSource, Item, TlsRequired, Transport, ERROR_BODY_PAUSE};
 use crate::error::Refused;
 use crate::Error;
 
@@ -26,6 +27,34 @@ pub(super) const READ_BUF_LEN: usize = 16 * 1024;
 
 /// The most header lines of a response head.
 const MAX_HEADERS: usize = 100;
+
+/// How an event source does HTTP: its own HTTP/1.1 over a connector's
+/// connections, or a transport's whole exchanges.
+pub(super) enum Http {
+    Connector(Box<dyn Connector>),
+    Transport(Box<dyn Transport>),
+}
+
+/// A response body being read.
+pub(super) enum Body {
+    /// De-framed from the connection, through `rx`.
+    Io {
+        io: Box<dyn super::Io>,
+        framing: BodyDecoder,
+    },
+    /// A transport's stream of de-framed chunks.
+    Stream(BodyStream),
+}
+
+impl Body {
+    /// Nothing is left to read (a `Content-Length: 0` body).
+    fn is_done(&self) -> bool {
+        match self {
+            Body::Io { framing, .. } => framing.is_done(),
+            Body::Stream(_) => false,
+        }
+    }
+}
 
 /// Where the current connection is.
 #[derive(Default)]
@@ -38,6 +67,12 @@ pub(super) enum Conn {
         connecting: super::Connecting,
         deadline: Option<Instant>,
     },
+    /// The transport is at work until the response head; `deadline` is the
+    /// connect timeout.
+    Exchanging {
+        sending: TransportFuture,
+        deadline: Option<Instant>,
+    },
     /// Writing the request (`out[written..]` is left).
     Sending {
         io: Box<dyn super::Io>,
@@ -45,16 +80,12 @@ pub(super) enum Conn {
     },
     /// Reading the response head into `rx`.
     Head { io: Box<dyn super::Io> },
-    /// The stream is open: de-framing the body into the core client.
-    Body {
-        io: Box<dyn super::Io>,
-        body: BodyDecoder,
-    },
+    /// The stream is open: passing the body to the core client.
+    Body { body: Body },
     /// The response was refused for good: keeping the start of its body
     /// until it ends, fills up, or pauses past `deadline`.
     Refused {
-        io: Box<dyn super::Io>,
-        body: BodyDecoder,
+        body: Body,
         refused: Box<Refused>,
         deadline: Instant,
     },
@@ -65,6 +96,7 @@ impl fmt::Debug for Conn {
         f.write_str(match self {
             Conn::Idle => "Idle",
             Conn::Connecting { .. } => "Connecting",
+            Conn::Exchanging { .. } => "Exchanging",
             Conn::Sending { .. } => "Sending",
             Conn::Head { .. } => "Head",
             Conn::Body { .. } => "Body",
@@ -78,7 +110,7 @@ impl Conn {
     /// allowed in a refused body.
     pub(super) fn deadline(&self) -> Option<Instant> {
         match self {
-            Conn::Connecting { deadline, .. } => *deadline,
+            Conn::Connecting { deadline, .. } | Conn::Exchanging { deadline, .. } => *deadline,
             Conn::Refused { deadline, .. } => Some(*deadline),
             _ => None,
         }
@@ -125,21 +157,29 @@ impl EventSource {
         }
     }
 
-    /// Writes the current request and starts connecting to its URL.
+    /// Writes the current request (which checks it, whatever does the HTTP)
+    /// and starts connecting to its URL, or the transport's exchange.
     fn start_connect(&mut self, now: Instant) {
         let Some(request) = &self.request else {
             return;
         };
-        if let Err(e) = request.encode(self.client.last_event_id(), &mut self.out) {
+        let last_event_id = self.client.last_event_id();
+        if let Err(e) = request.encode(last_event_id, &mut self.out) {
             return self.fail_for_good(e);
         }
-        let connecting = match Url::parse(request.url()) {
-            Ok(url) => self.connector.connect(&url),
-            Err(e) => return self.fail_for_good(Error::Request(Box::new(e))),
-        };
-        self.conn = Conn::Connecting {
-            connecting,
-            deadline: self.connect_timeout.map(|d| now + d),
+        let deadline = self.connect_timeout.map(|d| now + d);
+        self.conn = match &mut self.http {
+            Http::Connector(connector) => match Url::parse(request.url()) {
+                Ok(url) => Conn::Connecting {
+                    connecting: connector.connect(&url),
+                    deadline,
+                },
+                Err(e) => return self.fail_for_good(Error::Request(Box::new(e))),
+            },
+            Http::Transport(transport) => Conn::Exchanging {
+                sending: transport.send(TransportRequest::new(request, last_event_id)),
+                deadline,
+            },
         };
     }
 
@@ -172,6 +212,9 @@ impl EventSource {
     pub(super) fn on_timers(&mut self, now: Instant) {
         match &self.conn {
             Conn::Connecting {
+                deadline: Some(d), ..
+            }
+            | Conn::Exchanging {
                 deadline: Some(d), ..
             } if *d <= now => {
                 let after = self.connect_timeout.unwrap_or_default();
@@ -219,16 +262,59 @@ impl EventSource {
                     Poll::Ready(())
                 }
             },
+            Conn::Exchanging {
+                mut sending,
+                deadline,
+            } => match sending.as_mut().poll(cx) {
+                Poll::Pending => {
+                    self.conn = Conn::Exchanging { sending, deadline };
+                    Poll::Pending
+                }
+                Poll::Ready(Ok(response)) => {
+                    self.on_response(now, response);
+                    Poll::Ready(())
+                }
+                Poll::Ready(Err(e)) => {
+                    self.fail_connection(now, Error::Connect(e));
+                    Poll::Ready(())
+                }
+            },
             Conn::Sending { io, written } => self.poll_send(cx, now, io, written),
             Conn::Head { io } => self.poll_head(cx, now, io),
-            Conn::Body { io, body } => self.poll_body(cx, now, io, body),
+            Conn::Body {
+                body: Body::Io { io, framing },
+            } => self.poll_body(cx, now, io, framing),
+            Conn::Body {
+                body: Body::Stream(body),
+            } => self.poll_stream(cx, now, body),
             Conn::Refused {
-                io,
                 body,
                 refused,
                 deadline,
-            } => self.poll_refused(cx, now, io, body, refused, deadline),
+            } => self.poll_refused(cx, now, body, refused, deadline),
         }
+    }
+
+    /// A transport's response head arrived.
+    fn on_response(&mut self, now: Instant, response: TransportResponse) {
+        let TransportResponse {
+            status,
+            headers,
+            body,
+        } = response;
+        let get = |name| headers.get(name).map(http::HeaderValue::as_bytes);
+        let core_head = Head::new(status, get(http::header::CONTENT_TYPE))
+            .with_retry_after_header(get(http::header::RETRY_AFTER));
+        let location = get(http::header::LOCATION).map(<[u8]>::to_vec);
+        let answer = self.client.handle_head(now, core_head);
+        self.answer(
+            now,
+            Ok(Body::Stream(body)),
+            answer,
+            status,
+            headers,
+            location,
+        );
     }
 
     fn poll_send(
@@ -328,14 +414,18 @@ impl EventSource {
                 if let Some(head) = head {
                     let status = head.status;
                     let headers = header_map(head.headers);
-                    let framing = head.framing();
+                    let limits = self.http_limits;
+                    let body = head.framing().map(|framing| Body::Io {
+                        io,
+                        framing: BodyDecoder::new(framing, limits),
+                    });
                     let location = head.header("location").map(<[u8]>::to_vec);
                     let core_head = Head::new(status, head.content_type())
                         .with_retry_after_header(head.header("retry-after"));
                     let head_len = head.head_len;
                     let answer = self.client.handle_head(now, core_head);
                     self.start += head_len;
-                    self.answer(now, io, answer, status, headers, framing, location);
+                    self.answer(now, body, answer, status, headers, location);
                     return Poll::Ready(());
                 }
             }
@@ -361,16 +451,15 @@ impl EventSource {
         }
     }
 
-    /// Acts on the core client's answer to a response head.
-    #[allow(clippy::too_many_arguments)]
+    /// Acts on the core client's answer to a response head; `body` is its
+    /// body to read, or why it cannot be read.
     fn answer(
         &mut self,
         now: Instant,
-        io: Box<dyn super::Io>,
+        body: Result<Body, sse_proto::HttpError>,
         answer: Result<Accepted, ResponseError>,
         status: u16,
         headers: http::HeaderMap,
-        framing: Result<Framing, sse_proto::HttpError>,
         location: Option<Vec<u8>>,
     ) {
         let refused = |reason, headers, retry_in| {
@@ -383,12 +472,11 @@ impl EventSource {
             })
         };
         match answer {
-            Ok(Accepted::Open) => match framing {
-                Ok(framing) => {
+            Ok(Accepted::Open) => match body {
+                Ok(body) => {
                     self.error_given = false;
                     self.queue.push_back(Ok(Item::Open { status, headers }));
-                    let body = BodyDecoder::new(framing, self.http_limits);
-                    self.conn = Conn::Body { io, body };
+                    self.conn = Conn::Body { body };
                 }
                 Err(e) => self.fail_connection(now, Error::Http(e)),
             },
@@ -424,16 +512,15 @@ impl EventSource {
             }
             Err(ResponseError::Failed(reason)) => {
                 let refused = refused(reason, headers, None);
-                match framing {
-                    Ok(Framing::Length(0)) | Err(_) => self.fail = Some(Error::Status(refused)),
-                    Ok(framing) => {
+                match body {
+                    Ok(body) if !body.is_done() => {
                         self.conn = Conn::Refused {
-                            io,
-                            body: BodyDecoder::new(framing, self.http_limits),
+                            body,
                             refused,
                             deadline: now + self.error_body_pause(),
                         };
                     }
+                    _ => self.fail = Some(Error::Status(refused)),
                 }
             }
             // `Unexpected` (no Connect outstanding) cannot happen here: drop it.
@@ -454,10 +541,13 @@ impl EventSource {
         cx: &mut Context<'_>,
         now: Instant,
         mut io: Box<dyn super::Io>,
-        mut body: BodyDecoder,
+        mut framing: BodyDecoder,
     ) -> Poll<()> {
+        let body_conn = |io, framing| Conn::Body {
+            body: Body::Io { io, framing },
+        };
         if self.start < self.end {
-            let step = match body.decode(&self.rx[self.start..self.end]) {
+            let step = match framing.decode(&self.rx[self.start..self.end]) {
                 Ok(step) => step,
                 Err(e) => {
                     self.fail_connection(now, Error::Http(e));
@@ -467,28 +557,62 @@ impl EventSource {
             self.start += step.consumed;
             let given = feed(&mut self.client, now, step.data, &mut self.queue);
             self.error_given &= !given;
-            if body.is_done() {
-                self.end_connection(now, body.finish());
+            if framing.is_done() {
+                self.end_connection(now, framing.finish());
             } else {
-                self.conn = Conn::Body { io, body };
+                self.conn = body_conn(io, framing);
             }
             return Poll::Ready(());
         }
         match self.read(cx, &mut io) {
             Poll::Pending => {
-                self.conn = Conn::Body { io, body };
+                self.conn = body_conn(io, framing);
                 Poll::Pending
             }
             Poll::Ready(Read::Bytes) => {
-                self.conn = Conn::Body { io, body };
+                self.conn = body_conn(io, framing);
                 Poll::Ready(())
             }
             Poll::Ready(Read::Eof) => {
-                self.end_connection(now, body.finish());
+                self.end_connection(now, framing.finish());
                 Poll::Ready(())
             }
             Poll::Ready(Read::Failed(e)) => {
                 self.fail_connection(now, Error::Io(e));
+                Poll::Ready(())
+            }
+        }
+    }
+
+    /// Passes a transport's body chunks to the core client.
+    fn poll_stream(
+        &mut self,
+        cx: &mut Context<'_>,
+        now: Instant,
+        mut body: BodyStream,
+    ) -> Poll<()> {
+        match body.as_mut().poll_next(cx) {
+            Poll::Pending => {
+                self.conn = Conn::Body {
+                    body: Body::Stream(body),
+                };
+                Poll::Pending
+            }
+            Poll::Ready(Some(Ok(chunk))) => {
+                let given = feed(&mut self.client, now, &chunk, &mut self.queue);
+                self.error_given &= !given;
+                self.conn = Conn::Body {
+                    body: Body::Stream(body),
+                };
+                Poll::Ready(())
+            }
+            Poll::Ready(Some(Err(e))) => {
+                self.fail_connection(now, Error::transport(e));
+                Poll::Ready(())
+            }
+            // The transport checked the framing: a cut body is an error.
+            Poll::Ready(None) => {
+                self.end_connection(now, StreamEnd::Clean);
                 Poll::Ready(())
             }
         }
@@ -505,45 +629,66 @@ impl EventSource {
         &mut self,
         cx: &mut Context<'_>,
         now: Instant,
-        mut io: Box<dyn super::Io>,
-        mut body: BodyDecoder,
+        mut body: Body,
         mut refused: Box<Refused>,
         mut deadline: Instant,
     ) -> Poll<()> {
         loop {
-            while self.start < self.end {
-                let Ok(step) = body.decode(&self.rx[self.start..self.end]) else {
-                    // Broken framing: keep what came.
-                    self.fail = Some(Error::Status(refused));
-                    return Poll::Ready(());
-                };
-                self.start += step.consumed;
-                let room = self.max_error_body.saturating_sub(refused.body.len());
-                refused
-                    .body
-                    .extend_from_slice(&step.data[..step.data.len().min(room)]);
-                if body.is_done() || refused.body.len() >= self.max_error_body {
-                    self.fail = Some(Error::Status(refused));
-                    return Poll::Ready(());
+            let read = match &mut body {
+                Body::Io { io, framing } => {
+                    while self.start < self.end {
+                        let Ok(step) = framing.decode(&self.rx[self.start..self.end]) else {
+                            // Broken framing: keep what came.
+                            self.fail = Some(Error::Status(refused));
+                            return Poll::Ready(());
+                        };
+                        self.start += step.consumed;
+                        self.keep_refused(&mut refused, step.data);
+                        if framing.is_done() || refused.body.len() >= self.max_error_body {
+                            self.fail = Some(Error::Status(refused));
+                            return Poll::Ready(());
+                        }
+                    }
+                    match self.read(cx, io) {
+                        Poll::Pending => Poll::Pending,
+                        Poll::Ready(Read::Bytes) => Poll::Ready(true),
+                        Poll::Ready(Read::Eof | Read::Failed(_)) => Poll::Ready(false),
+                    }
                 }
-            }
-            match self.read(cx, &mut io) {
+                Body::Stream(stream) => match stream.as_mut().poll_next(cx) {
+                    Poll::Pending => Poll::Pending,
+                    Poll::Ready(Some(Ok(chunk))) => {
+                        self.keep_refused(&mut refused, &chunk);
+                        Poll::Ready(refused.body.len() < self.max_error_body)
+                    }
+                    Poll::Ready(Some(Err(_)) | None) => Poll::Ready(false),
+                },
+            };
+            match read {
                 Poll::Pending => {
                     self.conn = Conn::Refused {
-                        io,
                         body,
                         refused,
                         deadline,
                     };
                     return Poll::Pending;
                 }
-                Poll::Ready(Read::Bytes) => deadline = now + self.error_body_pause(),
-                Poll::Ready(Read::Eof | Read::Failed(_)) => {
+                // More came: the pause starts again.
+                Poll::Ready(true) => deadline = now + self.error_body_pause(),
+                Poll::Ready(false) => {
                     self.fail = Some(Error::Status(refused));
                     return Poll::Ready(());
                 }
             }
         }
+    }
+
+    /// Keeps the start of `data` in a refused body, up to `max_error_body`.
+    fn keep_refused(&self, refused: &mut Refused, data: &[u8]) {
+        let room = self.max_error_body.saturating_sub(refused.body.len());
+        refused
+            .body
+            .extend_from_slice(&data[..data.len().min(room)]);
     }
 }
 

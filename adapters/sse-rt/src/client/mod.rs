@@ -13,6 +13,7 @@
 mod connector;
 mod driver;
 mod request;
+mod transport;
 
 use std::collections::hash_map::RandomState;
 use std::collections::VecDeque;
@@ -31,9 +32,10 @@ use sse_proto::{EventOwned, Instant, Limits, Origin};
 
 pub use connector::{tcp_connector, Connecting, Connector, Io, TlsRequired};
 pub use request::{Attempt, MakeRequest, Request};
+pub use transport::{BodyStream, Transport, TransportFuture, TransportRequest, TransportResponse};
 
 use crate::{AsyncTimer, Error, Runtime};
-use driver::Conn;
+use driver::{Conn, Http};
 
 /// One item of an [`EventSource`].
 ///
@@ -244,7 +246,26 @@ impl EventSourceBuilder {
     /// The event source, on `runtime`, connecting with `connector`. Nothing
     /// happens until it is polled.
     pub fn build(self, runtime: impl Runtime, connector: impl Connector) -> EventSource {
-        let runtime: Arc<dyn Runtime> = Arc::new(runtime);
+        self.build_on(Arc::new(runtime), Http::Connector(Box::new(connector)))
+    }
+
+    /// The event source, on `runtime`, with `transport` doing each HTTP
+    /// exchange (an HTTP client: `sse-reqwest` for HTTPS, proxies and HTTP/2).
+    /// Everything else is as with [`build`](EventSourceBuilder::build): the
+    /// event source decides on statuses, redirects and reconnects, and the
+    /// [`connect_timeout`](EventSourceBuilder::connect_timeout) bounds the
+    /// whole exchange up to the response head (connect, TLS, request), which
+    /// a transport does in one step. The [`http_limits`](EventSourceBuilder::http_limits)
+    /// are the transport's business.
+    pub fn build_with_transport(
+        self,
+        runtime: impl Runtime,
+        transport: impl Transport,
+    ) -> EventSource {
+        self.build_on(Arc::new(runtime), Http::Transport(Box::new(transport)))
+    }
+
+    fn build_on(self, runtime: Arc<dyn Runtime>, http: Http) -> EventSource {
         let mut config = self.config;
         config.mode = self.mode.unwrap_or_else(|| self.requests.default_mode());
         config.seed = self
@@ -262,7 +283,7 @@ impl EventSourceBuilder {
             origin,
             client,
             requests: self.requests,
-            connector: Box::new(connector),
+            http,
             connect_timeout: self.connect_timeout,
             max_error_body: self.max_error_body,
             http_limits: self.http_limits,
@@ -366,7 +387,7 @@ pub struct EventSource {
     origin: Origin,
     client: Client<Vec<u8>>,
     requests: Box<dyn MakeRequest>,
-    connector: Box<dyn Connector>,
+    http: Http,
     connect_timeout: Option<Duration>,
     max_error_body: usize,
     http_limits: HttpLimits,
@@ -453,6 +474,46 @@ impl EventSource {
     pub fn close(&mut self) {
         self.shared.close();
         self.close_now();
+    }
+
+    /// Reconnects now, on the caller's command (new credentials, a network
+    /// change): the connection, a connect in progress or the wait to
+    /// reconnect is dropped, and the next poll sends the request again at
+    /// once, with `Last-Event-ID`. No reconnection time is waited, no failed
+    /// attempt is counted, no error item is yielded; a partial event is
+    /// dropped, and items already received are still yielded. A one-shot
+    /// request is sent again too: the caller asked for it. Does nothing once
+    /// closed for good (the core's [`Client::restart`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use futures_lite::StreamExt;
+    /// use sse_rt::sse_proto::http::Url;
+    /// use sse_rt::test_util::{Canned, VirtualRuntime};
+    /// use sse_rt::{EventSource, Item, Request};
+    ///
+    /// let connector = |_: &Url<'_>| async {
+    ///     let response = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\nid: 7\ndata: hi\n\n";
+    ///     Ok::<_, std::io::Error>(Canned::new(response))
+    /// };
+    /// let runtime = VirtualRuntime::new();
+    /// let mut es = EventSource::builder(Request::get("http://example.com/events")?)
+    ///     .build(runtime.clone(), connector);
+    /// runtime.block_on(async {
+    ///     assert!(matches!(es.next().await, Some(Ok(Item::Open { .. }))));
+    ///     assert!(matches!(es.next().await, Some(Ok(Item::Event(_)))));
+    ///     es.restart(); // no 3 s wait, no error item: the next response opens
+    ///     assert!(matches!(es.next().await, Some(Ok(Item::Open { .. }))));
+    /// });
+    /// assert_eq!(runtime.elapsed(), std::time::Duration::ZERO);
+    /// # Ok::<(), sse_rt::Error>(())
+    /// ```
+    pub fn restart(&mut self) {
+        if !self.done && !self.shared.closed.load(Ordering::Acquire) {
+            let now = self.now();
+            self.client.restart(now);
+        }
     }
 
     /// A handle that closes this event source from anywhere (another task or

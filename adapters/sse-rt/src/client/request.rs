@@ -130,6 +130,11 @@ impl Request {
         self.body.as_deref()
     }
 
+    /// The body as `Bytes` (a cheap clone), for a transport.
+    pub(crate) fn body_bytes(&self) -> Option<Bytes> {
+        self.body.clone()
+    }
+
     /// The request redirected to `url`: a 303, or a 301 or 302 of a `POST`,
     /// makes it a `GET` without a body (and without the headers that describe
     /// a body); a redirect to another origin drops the credentials
