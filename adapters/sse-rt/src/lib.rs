@@ -129,6 +129,7 @@ pub mod client;
 mod decode;
 mod error;
 mod runtime;
+pub mod server;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;
