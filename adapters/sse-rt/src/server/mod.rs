@@ -23,8 +23,10 @@ mod channel;
 mod error;
 mod frame;
 mod keepalive;
+mod sink;
 
 pub use body::{BoxFrameStream, EventBody};
 pub use channel::{channel, Receiver, Sender};
 pub use error::{PublishError, SendError, SubscribeError};
 pub use frame::EncodedFrame;
+pub use sink::EventSink;
