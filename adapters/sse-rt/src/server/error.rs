@@ -68,7 +68,7 @@ impl From<EncodeError> for SendError {
 /// use sse_rt::server::{Hub, HubConfig, PublishError};
 /// use sse_rt::EventFrame;
 ///
-/// let hub = Hub::new(HubConfig::default()); // the hub assigns IDs
+/// let hub = Hub::new(HubConfig::new()); // the hub assigns IDs
 /// let e = hub.publish("news", EventFrame::new("x").with_id("7")).unwrap_err();
 /// assert_eq!(e.to_string(), "event not published");
 /// assert_eq!(e.source().unwrap().to_string(), "event has an id but the history assigns them");
@@ -123,7 +123,7 @@ impl From<HistoryError> for PublishError {
 /// use sse_rt::server::{GapPolicy, Hub, HubConfig, SubscribeError};
 /// use sse_rt::sse_proto::server::LastEventId;
 ///
-/// let hub = Hub::new(HubConfig::default().gap_policy(GapPolicy::Refuse));
+/// let hub = Hub::new(HubConfig::new().with_gap_policy(GapPolicy::Refuse));
 /// let e = hub.subscribe("news", LastEventId::Id("41")).unwrap_err();
 /// assert_eq!(e, SubscribeError::UnknownId);
 /// assert_eq!(e.status(), 204);

@@ -22,11 +22,21 @@ mod body;
 mod channel;
 mod error;
 mod frame;
+mod hub;
 mod keepalive;
+mod query;
 mod sink;
 
 pub use body::{BoxFrameStream, EventBody};
 pub use channel::{channel, Receiver, Sender};
 pub use error::{PublishError, SendError, SubscribeError};
 pub use frame::EncodedFrame;
+pub use hub::{
+    Ended, GapPolicy, Hub, HubConfig, HubIds, HubMetrics, LagPolicy, Published, Start,
+    Subscription, Topic, GAP_EVENT,
+};
+pub use query::{query_last_event_id, resolve_last_event_id, LAST_EVENT_ID_PARAM};
 pub use sink::EventSink;
+/// The core's types that this module's API takes or returns.
+pub use sse_proto::server::{HistoryLimits, InvalidLastEventId, LastEventId};
+pub use sse_proto::HistoryError;
