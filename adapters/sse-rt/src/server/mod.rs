@@ -22,6 +22,7 @@ mod body;
 mod channel;
 mod error;
 mod frame;
+mod http1;
 mod hub;
 mod keepalive;
 mod query;
@@ -31,6 +32,7 @@ pub use body::{BoxFrameStream, EventBody};
 pub use channel::{channel, Receiver, Sender};
 pub use error::{PublishError, SendError, SubscribeError};
 pub use frame::EncodedFrame;
+pub use http1::{serve_connection, Reply, ServeConfig};
 pub use hub::{
     Ended, GapPolicy, Hub, HubConfig, HubIds, HubMetrics, LagPolicy, Published, Start,
     Subscription, Topic, GAP_EVENT,

@@ -66,11 +66,46 @@ use crate::{Error, Runtime};
 /// # Ok::<(), sse_rt::Error>(())
 /// ```
 pub struct EventSink<W> {
-    writer: W,
+    out: FrameWriter<W>,
     keepalive: KeepaliveTimer,
+}
+
+/// Writes whole frames, as HTTP/1.1 chunks or as they are, each flushed.
+pub(crate) struct FrameWriter<W> {
+    writer: W,
     chunked: bool,
     /// The chunk being framed (reused).
     buf: Vec<u8>,
+}
+
+impl<W: AsyncWrite + Unpin> FrameWriter<W> {
+    pub(crate) fn new(writer: W, chunked: bool) -> FrameWriter<W> {
+        FrameWriter {
+            writer,
+            chunked,
+            buf: Vec::new(),
+        }
+    }
+
+    /// Writes `bytes` (as one chunk when chunked) and flushes.
+    pub(crate) async fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if self.chunked {
+            self.buf.resize(encoded_chunk_len(bytes.len()), 0);
+            let n = encode_chunk(bytes, &mut self.buf).map_err(io::Error::other)?;
+            write_all(&mut self.writer, &self.buf[..n]).await?;
+        } else {
+            write_all(&mut self.writer, bytes).await?;
+        }
+        flush(&mut self.writer).await
+    }
+
+    /// The last chunk when chunked, then a flush.
+    pub(crate) async fn finish(&mut self) -> io::Result<()> {
+        if self.chunked {
+            write_all(&mut self.writer, LAST_CHUNK).await?;
+        }
+        flush(&mut self.writer).await
+    }
 }
 
 impl<W: AsyncWrite + Unpin> EventSink<W> {
@@ -83,10 +118,8 @@ impl<W: AsyncWrite + Unpin> EventSink<W> {
 
     pub(crate) fn with_runtime(writer: W, runtime: Arc<dyn Runtime>) -> EventSink<W> {
         EventSink {
-            writer,
+            out: FrameWriter::new(writer, false),
             keepalive: KeepaliveTimer::new(runtime, ServerStream::DEFAULT_KEEPALIVE_INTERVAL),
-            chunked: false,
-            buf: Vec::new(),
         }
     }
 
@@ -100,7 +133,7 @@ impl<W: AsyncWrite + Unpin> EventSink<W> {
     /// Frames every write as one HTTP/1.1 chunk (`true`), or writes frames as
     /// they are (`false`, the default).
     pub fn chunked(mut self, chunked: bool) -> EventSink<W> {
-        self.chunked = chunked;
+        self.out.chunked = chunked;
         self
     }
 
@@ -121,7 +154,7 @@ impl<W: AsyncWrite + Unpin> EventSink<W> {
     ///
     /// [`Error::Io`] when writing fails.
     pub async fn send_encoded(&mut self, frame: &EncodedFrame) -> Result<(), Error> {
-        self.write(frame.as_bytes()).await?;
+        self.out.write(frame.as_bytes()).await?;
         self.keepalive.on_write();
         Ok(())
     }
@@ -145,7 +178,7 @@ impl<W: AsyncWrite + Unpin> EventSink<W> {
             match output {
                 Some(output) => return Ok(output),
                 // The keepalive timer counted it as written.
-                None => self.write(EncodedFrame::keepalive().as_bytes()).await?,
+                None => self.out.write(EncodedFrame::keepalive().as_bytes()).await?,
             }
         }
     }
@@ -177,39 +210,23 @@ impl<W: AsyncWrite + Unpin> EventSink<W> {
     ///
     /// [`Error::Io`] when writing fails.
     pub async fn finish(&mut self) -> Result<(), Error> {
-        if self.chunked {
-            write_all(&mut self.writer, LAST_CHUNK).await?;
-        }
-        flush(&mut self.writer).await?;
-        Ok(())
+        Ok(self.out.finish().await?)
     }
 
     /// The writer.
     pub fn get_ref(&self) -> &W {
-        &self.writer
+        &self.out.writer
     }
 
     /// The writer, mutably (writing to it directly bypasses the framing and
     /// the keepalive clock).
     pub fn get_mut(&mut self) -> &mut W {
-        &mut self.writer
+        &mut self.out.writer
     }
 
     /// The writer back.
     pub fn into_inner(self) -> W {
-        self.writer
-    }
-
-    /// Writes `bytes` (as one chunk when chunked) and flushes.
-    async fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
-        if self.chunked {
-            self.buf.resize(encoded_chunk_len(bytes.len()), 0);
-            let n = encode_chunk(bytes, &mut self.buf).map_err(io::Error::other)?;
-            write_all(&mut self.writer, &self.buf[..n]).await?;
-        } else {
-            write_all(&mut self.writer, bytes).await?;
-        }
-        flush(&mut self.writer).await
+        self.out.writer
     }
 }
 
@@ -217,7 +234,7 @@ impl<W> fmt::Debug for EventSink<W> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EventSink")
             .field("keepalive", &self.keepalive)
-            .field("chunked", &self.chunked)
+            .field("chunked", &self.out.chunked)
             .finish_non_exhaustive()
     }
 }
