@@ -208,3 +208,102 @@ fn a_silent_client_times_out_and_a_leaving_one_gets_nothing() {
     assert!(wire.is_empty());
     result.unwrap();
 }
+
+/// An in-memory connection whose writes land in a shared buffer.
+#[derive(Clone, Default)]
+struct Shared {
+    request: Vec<u8>,
+    read: usize,
+    written: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+impl futures_io::AsyncRead for Shared {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        let n = buf.len().min(self.request.len() - self.read);
+        buf[..n].copy_from_slice(&self.request[self.read..self.read + n]);
+        self.read += n;
+        Poll::Ready(Ok(n))
+    }
+}
+
+impl futures_io::AsyncWrite for Shared {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.written.lock().unwrap().extend_from_slice(buf);
+        Poll::Ready(Ok(buf.len()))
+    }
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+    fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// A listener handing out `conns`, then nothing.
+struct Conns(Vec<Shared>);
+
+impl sse_rt::server::Listener for Conns {
+    type Io = Shared;
+    fn poll_accept(&mut self, _: &mut Context<'_>) -> Poll<io::Result<Shared>> {
+        self.0.pop().map_or(Poll::Pending, |c| Poll::Ready(Ok(c)))
+    }
+}
+
+#[test]
+fn serve_runs_every_connection_until_shutdown() {
+    use sse_rt::server::{serve, Hub, HubConfig, LastEventId, Request};
+    use sse_rt::Runtime;
+
+    let rt = VirtualRuntime::new();
+    let hub = Hub::new(HubConfig::new().with_shutdown_retry(Some(Duration::from_millis(5))));
+    let conns: Vec<Shared> = (0..200)
+        .map(|_| Shared {
+            request: b"GET /events HTTP/1.1\r\n\r\n".to_vec(),
+            ..Shared::default()
+        })
+        .collect();
+    let handler = |_: Request| {
+        let reply = match hub.subscribe("t", LastEventId::Absent) {
+            Ok(sub) => Reply::events(EventBody::new(sub, rt.clone())),
+            Err(_) => Reply::status(StatusCode::SERVICE_UNAVAILABLE),
+        };
+        async move { reply }
+    };
+    // After 1 s (virtual), publish twice and shut down.
+    let mut timer = rt.new_timer(rt.now() + Duration::from_secs(1));
+    let shutdown = std::future::poll_fn(|cx| {
+        timer.as_mut().poll(cx).map(|()| {
+            assert_eq!(hub.metrics().subscribers, 200);
+            hub.publish("t", EventFrame::new("a")).unwrap();
+            hub.publish("t", EventFrame::new("b")).unwrap();
+            hub.shutdown();
+        })
+    });
+    let listener = Conns(conns.clone());
+    rt.block_on(serve(
+        listener,
+        rt.clone(),
+        ServeConfig::new(),
+        handler,
+        shutdown,
+    ))
+    .unwrap();
+    for conn in &conns {
+        let wire = conn.written.lock().unwrap().clone();
+        let (status, _, body) = parse(&wire);
+        assert_eq!(status, 200);
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            "id: 1\ndata: a\n\nid: 2\ndata: b\n\nretry: 5\n\n"
+        );
+    }
+    assert_eq!(hub.metrics().subscribers, 0);
+}

@@ -90,6 +90,9 @@ impl ServeConfig {
     }
 }
 
+/// What a handler gets: the request head (the body is not read).
+pub type Request = http::Request<()>;
+
 /// What a handler answers a request with.
 pub enum Reply {
     /// `200 OK` with the event-stream headers

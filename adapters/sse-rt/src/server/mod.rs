@@ -26,18 +26,20 @@ mod http1;
 mod hub;
 mod keepalive;
 mod query;
+mod serve;
 mod sink;
 
 pub use body::{BoxFrameStream, EventBody};
 pub use channel::{channel, Receiver, Sender};
 pub use error::{PublishError, SendError, SubscribeError};
 pub use frame::EncodedFrame;
-pub use http1::{serve_connection, Reply, ServeConfig};
+pub use http1::{serve_connection, Reply, Request, ServeConfig};
 pub use hub::{
     Ended, GapPolicy, Hub, HubConfig, HubIds, HubMetrics, LagPolicy, Published, Start,
     Subscription, Topic, GAP_EVENT,
 };
 pub use query::{query_last_event_id, resolve_last_event_id, LAST_EVENT_ID_PARAM};
+pub use serve::{serve, Listener};
 pub use sink::EventSink;
 /// The core's types that this module's API takes or returns.
 pub use sse_proto::server::{HistoryLimits, InvalidLastEventId, LastEventId};

@@ -29,7 +29,9 @@ use sse_proto::http::{parse_response, BodyDecoder, HttpLimits, Parsed, EMPTY_HEA
 use sse_proto::server::{response_headers, HttpVersion, LastEventId};
 use sse_proto::{EventFrame, Frame};
 
-use crate::server::{serve_connection, EventBody, Hub, HubConfig, Receiver, Reply, ServeConfig};
+use crate::server::{
+    serve_connection, EventBody, Hub, HubConfig, Receiver, Reply, Request, ServeConfig,
+};
 use crate::{ChunkDecoder, DecodeConfig, Error, ItemOwned, Runtime};
 
 /// How long the client thread waits for any read before failing.
@@ -580,5 +582,105 @@ where
         got,
         (1..=got.len()).collect::<Vec<_>>(),
         "a prefix, in order"
+    );
+}
+
+/// The handler [`serve_over_tcp`] gives to the runtime's `serve`.
+pub type ScenarioHandler =
+    Box<dyn Fn(Request) -> Pin<Box<dyn Future<Output = Reply> + Send>> + Send + Sync>;
+
+/// The shutdown signal [`serve_over_tcp`] gives to the runtime's `serve`.
+pub type ScenarioShutdown = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// The runtime crate's `serve` over real TCP: `bind` binds a listener on
+/// `127.0.0.1:0` and returns its address and the runtime's
+/// `serve_with(listener, ServeConfig::new(), handler, shutdown)`.
+///
+/// Plain-thread clients send a request for an unknown path (404), garbage
+/// (400) and a `POST` (405 with `Allow`), then open 20 event streams at
+/// once; once all 20 are subscribed, 5 events are published and the hub is
+/// shut down along with the server: every stream gets the 5 events and ends
+/// cleanly, `serve` returns, and the port is closed.
+///
+/// # Panics
+///
+/// When a client gets anything else, or `serve` fails.
+pub async fn serve_over_tcp<R, B, BF, S>(rt: R, bind: B)
+where
+    R: Runtime + Clone,
+    B: FnOnce(ScenarioHandler, ScenarioShutdown) -> BF,
+    BF: Future<Output = io::Result<(SocketAddr, S)>>,
+    S: Future<Output = io::Result<()>>,
+{
+    const STREAMS: usize = 20;
+    let hub = Hub::new(HubConfig::new());
+    let subscribed = Arc::new(Progress::default());
+    let handler: ScenarioHandler = Box::new({
+        let (hub, rt, subscribed) = (hub.clone(), rt.clone(), subscribed.clone());
+        move |request: Request| {
+            let reply = if request.uri().path() != "/events" {
+                Reply::status(StatusCode::NOT_FOUND)
+            } else if request.method() != http::Method::GET {
+                Reply::method_not_allowed("GET")
+            } else {
+                let reply = subscribe_reply(&hub, &rt, LastEventId::Absent);
+                subscribed.bump();
+                reply
+            };
+            Box::pin(async move { reply })
+        }
+    });
+    let shutdown: ScenarioShutdown = Box::pin({
+        let hub = hub.clone();
+        async move {
+            subscribed.at_least(STREAMS).await;
+            for i in 1..=5 {
+                hub.publish("t", EventFrame::new(&format!("e{i}")))
+                    .expect("publish");
+            }
+            hub.shutdown();
+        }
+    });
+    let (addr, serving) = bind(handler, shutdown).await.expect("bind 127.0.0.1:0");
+    let clients = thread::spawn(move || -> io::Result<Vec<Response>> {
+        let mut responses = Vec::new();
+        for request in [
+            request("/missing", ""),
+            b"garbage\r\n\r\n".to_vec(),
+            b"POST /events HTTP/1.1\r\ncontent-length: 0\r\n\r\n".to_vec(),
+        ] {
+            let mut socket = TcpStream::connect(addr)?;
+            socket.write_all(&request)?;
+            responses.push(read_response(&mut socket, |_| false)?);
+        }
+        let streams: Vec<_> = (0..STREAMS)
+            .map(|_| {
+                let mut socket = TcpStream::connect(addr)?;
+                socket.write_all(&request("/events", ""))?;
+                Ok(thread::spawn(move || read_response(&mut socket, |_| false)))
+            })
+            .collect::<io::Result<_>>()?;
+        for stream in streams {
+            responses.push(stream.join().map_err(|_| io::Error::other("reader"))??);
+        }
+        Ok(responses)
+    });
+    serving.await.expect("serve");
+    let responses = clients.join().expect("clients").expect("responses");
+    let statuses: Vec<u16> = responses[..3].iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [404, 400, 405]);
+    assert!(responses[2]
+        .headers
+        .contains(&("allow".to_string(), "GET".to_string())));
+    let events: Vec<String> = (1..=5).map(|i| format!("message {i} e{i}")).collect();
+    for stream in &responses[3..] {
+        assert_sse_headers(stream);
+        assert_eq!(stream.items, events);
+        assert!(stream.complete);
+    }
+    assert_eq!(hub.metrics().subscribers, 0, "every subscription dropped");
+    assert!(
+        TcpStream::connect(addr).is_err(),
+        "the listener is closed after serve returns"
     );
 }
