@@ -182,3 +182,22 @@ fn an_http_body_of_data_frames() {
     let all = rt.block_on(BodyExt::collect(body)).unwrap().to_bytes();
     assert_eq!(all, "data: a\n\ndata: b\n\n");
 }
+
+/// What axum's `Body::new` and hyper's servers ask of a body.
+#[test]
+fn fits_axum_and_hyper_bounds() {
+    fn takes<B>(_: B)
+    where
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+    }
+    let rt = VirtualRuntime::new();
+    let (_tx, body) = EventBody::channel(rt.clone(), 1);
+    takes(body);
+    let hub = sse_rt::server::Hub::new(sse_rt::server::HubConfig::new());
+    let sub = hub
+        .subscribe("t", sse_rt::server::LastEventId::Absent)
+        .unwrap();
+    takes(EventBody::new(sub, rt));
+}

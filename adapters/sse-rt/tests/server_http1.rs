@@ -307,3 +307,19 @@ fn serve_runs_every_connection_until_shutdown() {
     }
     assert_eq!(hub.metrics().subscribers, 0);
 }
+
+/// `serve`'s future is `Send` (so it can be spawned) when its parts are.
+#[test]
+fn serve_is_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    let rt = VirtualRuntime::new();
+    let handler = |_: sse_rt::server::Request| async { Reply::status(StatusCode::NO_CONTENT) };
+    let serving = sse_rt::server::serve(
+        Conns(Vec::new()),
+        rt,
+        ServeConfig::new(),
+        handler,
+        std::future::pending(),
+    );
+    assert_send(&serving);
+}
