@@ -34,6 +34,10 @@ pub use sse_rt::*;
 /// sockets underneath (`sse_smol::tcp_connector`).
 pub use sse_smol::tcp_connector;
 use sse_smol::SmolRuntime;
+/// Serving event streams over HTTP/1.1 on async-net's `TcpListener`
+/// (`sse_smol::serve`, `sse_smol::serve_with`): async-std runs on the same
+/// reactor.
+pub use sse_smol::{serve, serve_with};
 
 /// An [`EventSource`] that `GET`s `url` over plain TCP on async-std, with the
 /// default settings.

@@ -57,6 +57,15 @@
 //! # fn current_token() -> String { String::new() }
 //! ```
 //!
+//! # Serving event streams
+//!
+//! [`server`] holds the server side: [`EventBody`](server::EventBody), a
+//! response body (`http_body::Body` and a `Stream` of `Bytes`) with
+//! keepalives on the runtime's timer; [`EventSink`](server::EventSink) over
+//! any `AsyncWrite`; the broadcast [`Hub`](server::Hub) with bounded queues,
+//! an explicit lag policy and `Last-Event-ID` resume; and
+//! [`serve_connection`](server::serve_connection), a standalone HTTP/1.1 path.
+//!
 //! # Decoding a byte source
 //!
 //! Decoding follows the core exactly (WHATWG rules on any chunking, the same
@@ -137,6 +146,7 @@ pub mod client;
 mod decode;
 mod error;
 mod runtime;
+pub mod server;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;

@@ -3,8 +3,9 @@
 //!
 //! smol's sockets (`async-net`, `async-io`'s `Async<T>`) already speak
 //! futures-io, so they feed [`DecodeReader`] and the [`EventSource`] as they
-//! are; this crate adds only [`SmolRuntime`], [`tcp_connector`] and
-//! [`connect`]. It depends on `async-io`, not on all of
+//! are; this crate adds only [`SmolRuntime`], [`tcp_connector`],
+//! [`connect`], and [`serve`] / [`serve_with`] (event streams over HTTP/1.1
+//! on async-net's `TcpListener`). It depends on `async-io`, not on all of
 //! smol, and works under any executor that runs async-io's reactor (smol,
 //! async-executor, async-std, `async_io::block_on`).
 //!
@@ -133,5 +134,101 @@ impl AsyncTimer for SmolTimer {
         } else {
             Poll::Pending
         }
+    }
+}
+
+/// Serves event streams over HTTP/1.1 on every connection of `listener`,
+/// with `handler` (see [`server::serve_connection`]) and the default
+/// [`ServeConfig`](server::ServeConfig), until an accept fails for good.
+/// Every connection runs on the task polling the future.
+///
+/// # Errors
+///
+/// The listener's error (see [`server::serve`]).
+///
+/// # Examples
+///
+/// ```no_run
+/// use futures_lite::stream;
+/// use sse_smol::server::{EncodedFrame, EventBody, Reply, Request};
+/// use sse_smol::{EventFrame, SmolRuntime};
+///
+/// async_io::block_on(async {
+///     let listener = async_net::TcpListener::bind("127.0.0.1:8080").await?;
+///     sse_smol::serve(listener, |_: Request| async {
+///         let done = EncodedFrame::new(EventFrame::new("").with_event_type("done")).unwrap();
+///         Reply::events(EventBody::new(stream::iter([done]), SmolRuntime))
+///     })
+///     .await
+/// })?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub async fn serve<H, F>(listener: async_net::TcpListener, handler: H) -> std::io::Result<()>
+where
+    H: Fn(server::Request) -> F + Sync,
+    F: Future<Output = server::Reply> + Send,
+{
+    serve_with(
+        listener,
+        server::ServeConfig::new(),
+        handler,
+        std::future::pending(),
+    )
+    .await
+}
+
+/// [`serve`] with a [`ServeConfig`](server::ServeConfig), until `shutdown`
+/// completes: then it stops accepting and returns once the open connections
+/// have ended (end their streams: `Hub::shutdown`).
+///
+/// # Errors
+///
+/// The listener's error (see [`server::serve`]).
+pub async fn serve_with<H, F>(
+    listener: async_net::TcpListener,
+    config: server::ServeConfig,
+    handler: H,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()>
+where
+    H: Fn(server::Request) -> F + Sync,
+    F: Future<Output = server::Reply> + Send,
+{
+    let accept = TcpAccept {
+        listener,
+        accepting: None,
+    };
+    server::serve(accept, SmolRuntime, config, handler, shutdown).await
+}
+
+/// The accept of the moment.
+type Accepting = Pin<
+    Box<dyn Future<Output = std::io::Result<(async_net::TcpStream, std::net::SocketAddr)>> + Send>,
+>;
+
+/// async-net's `TcpListener` as a [`server::Listener`].
+struct TcpAccept {
+    listener: async_net::TcpListener,
+    accepting: Option<Accepting>,
+}
+
+impl server::Listener for TcpAccept {
+    type Io = async_net::TcpStream;
+
+    fn poll_accept(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<Self::Io>> {
+        let listener = &self.listener;
+        let accepting = self.accepting.get_or_insert_with(|| {
+            let listener = listener.clone();
+            Box::pin(async move { listener.accept().await })
+        });
+        let Poll::Ready(accepted) = accepting.as_mut().poll(cx) else {
+            return Poll::Pending;
+        };
+        self.accepting = None;
+        Poll::Ready(accepted.map(|(socket, _)| {
+            // Events are small writes, each flushed: no Nagle delay.
+            let _ = socket.set_nodelay(true);
+            socket
+        }))
     }
 }

@@ -8,6 +8,8 @@
 //!   [`Sleep`](tokio::time::Sleep) timers.
 //! - [`TokioIo`]: any tokio `AsyncRead`/`AsyncWrite` as a futures-io one, so
 //!   tokio sockets feed [`DecodeReader`] and the drivers.
+//! - [`serve`] / [`serve_with`]: event streams over HTTP/1.1 on a tokio
+//!   `TcpListener` ([`server::serve`] with tokio's accept).
 //! - `SseCodec` (feature `codec`, on by default): tokio-util's `Decoder` and
 //!   `Encoder` for `FramedRead`/`FramedWrite`.
 //!
@@ -149,4 +151,86 @@ pub fn tcp_connector() -> impl Connector {
 /// ```
 pub fn connect(url: &str) -> Result<EventSource, Error> {
     sse_rt::connect_plain(url, TokioRuntime, tcp_connector())
+}
+
+/// Serves event streams over HTTP/1.1 on every connection of `listener`,
+/// with `handler` (see [`server::serve_connection`]) and the default
+/// [`ServeConfig`](server::ServeConfig), until an accept fails for good.
+/// Every connection runs on the task polling the future (which is `Send`
+/// when the handler's futures are: `tokio::spawn` it if you like).
+///
+/// # Errors
+///
+/// The listener's error (see [`server::serve`]).
+///
+/// # Examples
+///
+/// ```no_run
+/// use sse_tokio::server::{EventBody, Hub, HubConfig, LastEventId, Reply, Request};
+/// use sse_tokio::TokioRuntime;
+///
+/// # async fn run() -> std::io::Result<()> {
+/// let hub = Hub::new(HubConfig::new());
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+/// sse_tokio::serve(listener, |request: Request| {
+///     let id = LastEventId::from_values(request.headers().get_all("last-event-id").iter().map(|v| v.as_bytes()));
+///     let reply = match hub.subscribe("events", id) {
+///         Ok(subscription) => Reply::events(EventBody::new(subscription, TokioRuntime)),
+///         Err(e) => Reply::status(e.status().try_into().unwrap()),
+///     };
+///     async move { reply }
+/// })
+/// .await
+/// # }
+/// ```
+pub async fn serve<H, F>(listener: tokio::net::TcpListener, handler: H) -> std::io::Result<()>
+where
+    H: Fn(server::Request) -> F + Sync,
+    F: std::future::Future<Output = server::Reply> + Send,
+{
+    serve_with(
+        listener,
+        server::ServeConfig::new(),
+        handler,
+        std::future::pending(),
+    )
+    .await
+}
+
+/// [`serve`] with a [`ServeConfig`](server::ServeConfig), until `shutdown`
+/// completes: then it stops accepting and returns once the open connections
+/// have ended (end their streams: `Hub::shutdown`).
+///
+/// # Errors
+///
+/// The listener's error (see [`server::serve`]).
+pub async fn serve_with<H, F>(
+    listener: tokio::net::TcpListener,
+    config: server::ServeConfig,
+    handler: H,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()>
+where
+    H: Fn(server::Request) -> F + Sync,
+    F: std::future::Future<Output = server::Reply> + Send,
+{
+    server::serve(TcpAccept(listener), TokioRuntime, config, handler, shutdown).await
+}
+
+/// tokio's `TcpListener` as a [`server::Listener`].
+struct TcpAccept(tokio::net::TcpListener);
+
+impl server::Listener for TcpAccept {
+    type Io = TokioIo<tokio::net::TcpStream>;
+
+    fn poll_accept(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<Self::Io>> {
+        self.0.poll_accept(cx).map_ok(|(socket, _)| {
+            // Events are small writes, each flushed: no Nagle delay.
+            let _ = socket.set_nodelay(true);
+            TokioIo::new(socket)
+        })
+    }
 }

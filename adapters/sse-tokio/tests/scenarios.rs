@@ -18,3 +18,20 @@ sse_rt::scenario_tests! {
     connect: |addr| async move { tokio::net::TcpStream::connect(addr).await.map(TokioIo::new) },
     tcp: sse_tokio::tcp_connector,
 }
+
+/// `sse_tokio::serve_with` over real TCP.
+#[test]
+fn serve_over_tcp() {
+    block_on(sse_rt::test_util::server_scenarios::serve_over_tcp(
+        TokioRuntime,
+        |handler, shutdown| async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+            let addr = listener.local_addr()?;
+            let config = sse_tokio::server::ServeConfig::new();
+            Ok((
+                addr,
+                sse_tokio::serve_with(listener, config, handler, shutdown),
+            ))
+        },
+    ));
+}

@@ -6,6 +6,7 @@
 
 pub mod client_scenarios;
 pub mod scenarios;
+pub mod server_scenarios;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -394,6 +394,22 @@ macro_rules! scenario_tests {
             redirect_followed, idle_timeout_reconnects, close_during_connect,
             close_during_wait, one_shot_post_not_resent, replayable_post_resent,
             limit_error_surfaced, bodies);
+        $crate::scenario_tests!(@server $block_on, $runtime, $connect, server_stream_intact,
+            server_keepalive_idle, server_resume, server_slow_subscriber);
+    };
+    (@server $block_on:path, $runtime:expr, $connect:expr, $($name:ident),+) => {
+        /// The server scenarios of
+        /// [`server_scenarios`]($crate::test_util::server_scenarios) on this
+        /// runtime, over real TCP.
+        mod server {
+            use super::*;
+            $(
+                #[test]
+                fn $name() {
+                    $block_on($crate::test_util::server_scenarios::$name($runtime, $connect));
+                }
+            )+
+        }
     };
     (@client $block_on:path, $runtime:expr, $tcp:path, $($name:ident),+) => {
         /// The [`EventSource`]($crate::EventSource) scenarios of

@@ -1,0 +1,325 @@
+//! `serve_connection` on in-memory connections: the event-stream response
+//! (HTTP/1.1 chunked, HTTP/1.0 close-delimited, HEAD), routing answers from
+//! the handler, and the answers it gives itself (400, 431), the head timeout
+//! and a client that leaves.
+
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use futures_lite::stream;
+use http::StatusCode;
+use sse_rt::server::{serve_connection, EncodedFrame, EventBody, Reply, ServeConfig};
+use sse_rt::sse_proto::http::{parse_response, BodyDecoder, HttpLimits, Parsed, EMPTY_HEADER};
+use sse_rt::sse_proto::server::{response_headers, HttpVersion};
+use sse_rt::test_util::{Canned, VirtualRuntime};
+use sse_rt::{Error, EventFrame, HttpError};
+
+/// Serves `request` with a handler streaming two events on `/events`, 404
+/// elsewhere, 405 for other methods; returns the bytes written and the
+/// result.
+fn serve(request: &[u8], config: ServeConfig) -> (Vec<u8>, Result<(), Error>) {
+    let rt = VirtualRuntime::new();
+    let handler = |request: http::Request<()>| {
+        let rt = rt.clone();
+        async move {
+            if request.uri().path() != "/events" {
+                return Reply::status(StatusCode::NOT_FOUND);
+            }
+            if ![http::Method::GET, http::Method::HEAD].contains(request.method()) {
+                return Reply::method_not_allowed("GET, HEAD");
+            }
+            let frames = [
+                EventFrame::new("line 1\nline 2").with_event_type("multi"),
+                EventFrame::new("plain").with_id("2"),
+            ]
+            .map(|f| EncodedFrame::new(f).unwrap());
+            let body = EventBody::new(stream::iter(frames), rt).retry(Duration::from_secs(1));
+            let mut reply = Reply::events(body);
+            if let Reply::Events { headers, .. } = &mut reply {
+                headers.insert("access-control-allow-origin", "*".parse().unwrap());
+            }
+            reply
+        }
+    };
+    let mut conn = Canned::new(request);
+    let result = rt.block_on(serve_connection(&mut conn, &rt, &config, &handler));
+    (conn.written().to_vec(), result)
+}
+
+/// The status, the headers and the de-framed body of a response.
+fn parse(wire: &[u8]) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let mut headers = [EMPTY_HEADER; 32];
+    let Ok(Parsed::Complete(head)) = parse_response(wire, &mut headers, &HttpLimits::new()) else {
+        panic!("a response head: {:?}", String::from_utf8_lossy(wire));
+    };
+    let pairs = head
+        .headers
+        .iter()
+        .map(|h| {
+            (
+                h.name.to_string(),
+                String::from_utf8(h.value.to_vec()).unwrap(),
+            )
+        })
+        .collect();
+    let mut decoder = BodyDecoder::new(head.framing().unwrap(), HttpLimits::new());
+    let mut input = &wire[head.head_len..];
+    let mut body = Vec::new();
+    while !input.is_empty() {
+        let step = decoder.decode(input).unwrap();
+        body.extend_from_slice(step.data);
+        input = &input[step.consumed..];
+    }
+    (head.status, pairs, body)
+}
+
+const STREAM: &str =
+    "retry: 1000\n\nevent: multi\ndata: line 1\ndata: line 2\n\nid: 2\ndata: plain\n\n";
+
+#[test]
+fn an_event_stream_over_http11_is_chunked_with_the_sse_headers() {
+    let (wire, result) = serve(
+        b"GET /events HTTP/1.1\r\nHost: x\r\n\r\n",
+        ServeConfig::new(),
+    );
+    result.unwrap();
+    let (status, headers, body) = parse(&wire);
+    assert_eq!(status, 200);
+    let mut want: Vec<(String, String)> = response_headers(HttpVersion::Http11)
+        .iter()
+        .map(|&(n, v)| (n.into(), v.into()))
+        .collect();
+    want.push(("transfer-encoding".into(), "chunked".into()));
+    want.push(("access-control-allow-origin".into(), "*".into()));
+    assert_eq!(headers, want);
+    assert_eq!(String::from_utf8(body).unwrap(), STREAM);
+    assert!(wire.ends_with(b"\r\n0\r\n\r\n"), "the last chunk");
+}
+
+#[test]
+fn http10_gets_a_body_delimited_by_the_close_and_head_no_body() {
+    let (wire, result) = serve(b"GET /events HTTP/1.0\r\n\r\n", ServeConfig::new());
+    result.unwrap();
+    let (status, headers, body) = parse(&wire);
+    assert_eq!(status, 200);
+    assert!(headers.contains(&("connection".into(), "close".into())));
+    assert!(!headers.iter().any(|(n, _)| n == "transfer-encoding"));
+    assert_eq!(String::from_utf8(body).unwrap(), STREAM);
+
+    let (wire, result) = serve(b"HEAD /events HTTP/1.1\r\n\r\n", ServeConfig::new());
+    result.unwrap();
+    assert!(wire.ends_with(b"\r\n\r\n") && wire.starts_with(b"HTTP/1.1 200 OK\r\n"));
+    assert!(!wire.windows(5).any(|w| w == b"data:"));
+}
+
+#[test]
+fn routing_answers_come_from_the_handler() {
+    let (wire, result) = serve(b"GET /other HTTP/1.1\r\n\r\n", ServeConfig::new());
+    result.unwrap();
+    assert_eq!(
+        String::from_utf8(wire).unwrap(),
+        "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+    );
+    let (wire, _) = serve(
+        b"POST /events HTTP/1.1\r\ncontent-length: 0\r\n\r\n",
+        ServeConfig::new(),
+    );
+    assert_eq!(
+        String::from_utf8(wire).unwrap(),
+        "HTTP/1.1 405 Method Not Allowed\r\nallow: GET, HEAD\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+    );
+}
+
+#[test]
+fn bad_and_oversized_requests_get_400_and_431() {
+    let bad: &[&[u8]] = &[
+        b"GET /events HTTP/1.1\r\nBad Header: x\r\n\r\n",
+        b"\x00\x01\x02 garbage\r\n\r\n",
+        b"GET /events HTTP/9.9\r\n\r\n",
+    ];
+    for request in bad {
+        let (wire, result) = serve(request, ServeConfig::new());
+        assert!(
+            wire.starts_with(b"HTTP/1.1 400 Bad Request\r\n"),
+            "{request:?}"
+        );
+        assert!(matches!(result, Err(Error::Http(_))), "{result:?}");
+    }
+    let mut big = b"GET /events HTTP/1.1\r\nx-big: ".to_vec();
+    big.extend(std::iter::repeat_n(b'a', 20_000));
+    big.extend_from_slice(b"\r\n\r\n");
+    let (wire, result) = serve(&big, ServeConfig::new());
+    assert!(wire.starts_with(b"HTTP/1.1 431 Request Header Fields Too Large\r\n"));
+    assert!(matches!(
+        result,
+        Err(Error::Http(HttpError::HeadTooLarge { limit: 16384 }))
+    ));
+    let many: Vec<u8> = [
+        &b"GET /events HTTP/1.1\r\n"[..],
+        &b"a: 1\r\n".repeat(5),
+        b"\r\n",
+    ]
+    .concat();
+    let (wire, result) = serve(&many, ServeConfig::new().with_max_headers(4));
+    assert!(wire.starts_with(b"HTTP/1.1 431 "));
+    assert!(matches!(
+        result,
+        Err(Error::Http(HttpError::TooManyHeaders { limit: 4 }))
+    ));
+}
+
+/// A connection whose reads never complete.
+struct Silent;
+
+impl futures_io::AsyncRead for Silent {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        _: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        Poll::Pending
+    }
+}
+
+impl futures_io::AsyncWrite for Silent {
+    fn poll_write(self: Pin<&mut Self>, _: &mut Context<'_>, _: &[u8]) -> Poll<io::Result<usize>> {
+        panic!("nothing is written to a client that sent nothing")
+    }
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+    fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+#[test]
+fn a_silent_client_times_out_and_a_leaving_one_gets_nothing() {
+    let rt = VirtualRuntime::new();
+    let handler = |_: http::Request<()>| async { panic!("no request was made") };
+    let config = ServeConfig::new().with_head_timeout(Duration::from_secs(3));
+    rt.block_on(serve_connection(Silent, &rt, &config, &handler))
+        .unwrap();
+    assert_eq!(rt.elapsed(), Duration::from_secs(3));
+
+    let (wire, result) = serve(b"GET /events HTTP/1.1\r\nHost:", ServeConfig::new());
+    assert!(wire.is_empty());
+    result.unwrap();
+}
+
+/// An in-memory connection whose writes land in a shared buffer.
+#[derive(Clone, Default)]
+struct Shared {
+    request: Vec<u8>,
+    read: usize,
+    written: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+impl futures_io::AsyncRead for Shared {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        let n = buf.len().min(self.request.len() - self.read);
+        buf[..n].copy_from_slice(&self.request[self.read..self.read + n]);
+        self.read += n;
+        Poll::Ready(Ok(n))
+    }
+}
+
+impl futures_io::AsyncWrite for Shared {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.written.lock().unwrap().extend_from_slice(buf);
+        Poll::Ready(Ok(buf.len()))
+    }
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+    fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// A listener handing out `conns`, then nothing.
+struct Conns(Vec<Shared>);
+
+impl sse_rt::server::Listener for Conns {
+    type Io = Shared;
+    fn poll_accept(&mut self, _: &mut Context<'_>) -> Poll<io::Result<Shared>> {
+        self.0.pop().map_or(Poll::Pending, |c| Poll::Ready(Ok(c)))
+    }
+}
+
+#[test]
+fn serve_runs_every_connection_until_shutdown() {
+    use sse_rt::server::{serve, Hub, HubConfig, LastEventId, Request};
+    use sse_rt::Runtime;
+
+    let rt = VirtualRuntime::new();
+    let hub = Hub::new(HubConfig::new().with_shutdown_retry(Some(Duration::from_millis(5))));
+    let conns: Vec<Shared> = (0..200)
+        .map(|_| Shared {
+            request: b"GET /events HTTP/1.1\r\n\r\n".to_vec(),
+            ..Shared::default()
+        })
+        .collect();
+    let handler = |_: Request| {
+        let reply = match hub.subscribe("t", LastEventId::Absent) {
+            Ok(sub) => Reply::events(EventBody::new(sub, rt.clone())),
+            Err(_) => Reply::status(StatusCode::SERVICE_UNAVAILABLE),
+        };
+        async move { reply }
+    };
+    // After 1 s (virtual), publish twice and shut down.
+    let mut timer = rt.new_timer(rt.now() + Duration::from_secs(1));
+    let shutdown = std::future::poll_fn(|cx| {
+        timer.as_mut().poll(cx).map(|()| {
+            assert_eq!(hub.metrics().subscribers, 200);
+            hub.publish("t", EventFrame::new("a")).unwrap();
+            hub.publish("t", EventFrame::new("b")).unwrap();
+            hub.shutdown();
+        })
+    });
+    let listener = Conns(conns.clone());
+    rt.block_on(serve(
+        listener,
+        rt.clone(),
+        ServeConfig::new(),
+        handler,
+        shutdown,
+    ))
+    .unwrap();
+    for conn in &conns {
+        let wire = conn.written.lock().unwrap().clone();
+        let (status, _, body) = parse(&wire);
+        assert_eq!(status, 200);
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            "id: 1\ndata: a\n\nid: 2\ndata: b\n\nretry: 5\n\n"
+        );
+    }
+    assert_eq!(hub.metrics().subscribers, 0);
+}
+
+/// `serve`'s future is `Send` (so it can be spawned) when its parts are.
+#[test]
+fn serve_is_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    let rt = VirtualRuntime::new();
+    let handler = |_: sse_rt::server::Request| async { Reply::status(StatusCode::NO_CONTENT) };
+    let serving = sse_rt::server::serve(
+        Conns(Vec::new()),
+        rt,
+        ServeConfig::new(),
+        handler,
+        std::future::pending(),
+    );
+    assert_send(&serving);
+}
