@@ -142,6 +142,7 @@
 //! `#[non_exhaustive]`.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod alarm;
 pub mod client;
 mod decode;
 mod error;

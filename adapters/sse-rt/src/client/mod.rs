@@ -28,13 +28,14 @@ use std::time::Duration;
 use futures_core::{FusedStream, Stream};
 use sse_proto::client::{Backoff, Client, Config, Mode, ReadyState, StatusPolicy};
 use sse_proto::http::{HttpLimits, Url};
-use sse_proto::{EventOwned, Instant, Limits, Origin};
+use sse_proto::{EventOwned, Instant, Limits};
 
 pub use connector::{tcp_connector, Connecting, Connector, Io, TlsRequired};
 pub use request::{Attempt, MakeRequest, Request};
 pub use transport::{BodyStream, Transport, TransportFuture, TransportRequest, TransportResponse};
 
-use crate::{AsyncTimer, Error, Runtime};
+use crate::alarm::Alarm;
+use crate::{Error, Runtime};
 use driver::{Conn, Http};
 
 /// One item of an [`EventSource`].
@@ -271,7 +272,6 @@ impl EventSourceBuilder {
         config.seed = self
             .seed
             .unwrap_or_else(|| RandomState::new().hash_one(0x5eed_u64));
-        let origin = Origin::new(runtime.now());
         let client = Client::new(config, Instant::ZERO);
         // Checked by `last_event_id`, and a growable decoder holds any ID.
         let client = match client.with_last_event_id(&self.last_event_id) {
@@ -279,8 +279,7 @@ impl EventSourceBuilder {
             Err(_) => Client::new(config, Instant::ZERO),
         };
         EventSource {
-            runtime,
-            origin,
+            alarm: Alarm::new(runtime),
             client,
             requests: self.requests,
             http,
@@ -293,9 +292,6 @@ impl EventSourceBuilder {
             start: 0,
             end: 0,
             conn: Conn::Idle,
-            timer: None,
-            armed: None,
-            floor: Instant::ZERO,
             queue: VecDeque::new(),
             error_given: false,
             cause: None,
@@ -383,8 +379,8 @@ impl EventSourceBuilder {
 /// # Ok::<(), sse_rt::Error>(())
 /// ```
 pub struct EventSource {
-    runtime: Arc<dyn Runtime>,
-    origin: Origin,
+    /// The one timer: reconnects, connect and idle timeouts; and the clock.
+    alarm: Alarm,
     client: Client<Vec<u8>>,
     requests: Box<dyn MakeRequest>,
     http: Http,
@@ -400,11 +396,6 @@ pub struct EventSource {
     start: usize,
     end: usize,
     conn: Conn,
-    timer: Option<Pin<Box<dyn AsyncTimer>>>,
-    /// The deadline the timer is armed at.
-    armed: Option<Instant>,
-    /// The latest deadline the timer fired at: the clock never reads earlier.
-    floor: Instant,
     queue: VecDeque<Result<Item, Error>>,
     /// A connection error was yielded since the last `Open` or event.
     error_given: bool,
@@ -524,7 +515,7 @@ impl EventSource {
 
     /// The current time on the core's clock.
     fn now(&self) -> Instant {
-        self.origin.instant(self.runtime.now()).max(self.floor)
+        self.alarm.now()
     }
 
     fn close_now(&mut self) {
@@ -540,8 +531,7 @@ impl EventSource {
     fn finish(&mut self) {
         self.done = true;
         self.conn = Conn::Idle;
-        self.timer = None;
-        self.armed = None;
+        self.alarm.disarm();
         if self.fail.is_none() {
             if let Some(reason) = self.client.fail_reason() {
                 let cause = match reason {
@@ -564,32 +554,8 @@ impl EventSource {
                 None => return Poll::Pending,
             },
         };
-        // A timer armed earlier than needed is left alone: it fires, nothing
-        // is due, and it is armed again (no reset per read for the idle
-        // deadline).
-        let at = match self.armed {
-            Some(armed) if armed <= deadline => armed,
-            _ => {
-                let when = self.origin.deadline(deadline);
-                match &mut self.timer {
-                    Some(timer) => timer.as_mut().reset(when),
-                    None => self.timer = Some(self.runtime.new_timer(when)),
-                }
-                self.armed = Some(deadline);
-                deadline
-            }
-        };
-        let Some(timer) = &mut self.timer else {
-            return Poll::Pending;
-        };
-        match timer.as_mut().poll(cx) {
-            Poll::Ready(()) => {
-                self.armed = None;
-                self.floor = self.floor.max(at);
-                Poll::Ready(())
-            }
-            Poll::Pending => Poll::Pending,
-        }
+        // The alarm arms lazily: no timer reset per read for the idle deadline.
+        self.alarm.poll_at(deadline, cx)
     }
 }
 
