@@ -2,7 +2,7 @@
 //! header, keepalive timing per stream, and (with `alloc`) a replay history.
 //!
 //! - [`response_headers`] for the HTTP version in use (no `connection` header on
-//!   HTTP/2 and HTTP/3); [`insert_response_headers`] puts them in an
+//!   HTTP/2 and HTTP/3); `insert_response_headers` puts them in an
 //!   `http::HeaderMap` (feature `http`). [`http::ResponseHead`](crate::http::ResponseHead)
 //!   writes the same list as HTTP/1.1 bytes.
 //! - [`LastEventId`]: what the reconnecting client's `Last-Event-ID` says, from
