@@ -1,6 +1,7 @@
 //! End-to-end client bench (issue 11): one local HTTP/1.1 server on loopback
-//! streams the LLM-token corpus, and each client (ours on sse-tokio, ours over
-//! sse-reqwest, reqwest-eventsource, eventsource-client) receives it. Every
+//! streams the LLM-token corpus, and each client (ours on sse-tokio, sse-smol
+//! and sse-async-std, ours over sse-reqwest, reqwest-eventsource,
+//! eventsource-client) receives it. Every
 //! run asserts the event count. Then memory per open client: M idle
 //! connections, RSS from `/proc/self/statm` before and after, each client kind
 //! in a fresh process of this binary, the idle server in another.
@@ -22,12 +23,62 @@ const HEAD: &[u8] =
 /// yielded something (an event) once its connection is open.
 const READY: &[u8] = b"data: ready\n\n";
 
-const KINDS: [&str; 4] = [
+const KINDS: [&str; 6] = [
     "sse-tokio (ours)",
+    "sse-smol (ours)",
+    "sse-async-std (ours)",
     "sse-reqwest (ours)",
     "reqwest-eventsource 0.6",
     "eventsource-client 0.16",
 ];
+/// The first peer in `KINDS`: the kinds before it are ours.
+const FIRST_PEER: usize = 4;
+
+/// Runs `future` on the executor client `kind` is meant for: smol's
+/// (`async-io`) for sse-smol, async-std's for sse-async-std, `rt` (tokio,
+/// current thread) for the others.
+fn run_on<T>(
+    rt: &tokio::runtime::Runtime,
+    kind: usize,
+    future: impl std::future::Future<Output = T>,
+) -> T {
+    match kind {
+        1 => async_io::block_on(future),
+        2 => async_std::task::block_on(future),
+        _ => rt.block_on(future),
+    }
+}
+
+/// Our event source for client `kind` (0 to 3), on its runtime.
+fn ours(
+    kind: usize,
+    url: &str,
+    reqwest_client: Option<&reqwest::Client>,
+) -> sse_tokio::EventSource {
+    let request = sse_tokio::Request::get(url).expect("http url");
+    let builder = sse_tokio::EventSource::builder(request);
+    let builder = if reqwest_client.is_none() {
+        // The throughput runs: one-shot, the stream ends when the server closes.
+        builder.mode(sse_tokio::Mode::OneShot)
+    } else {
+        builder
+    };
+    match kind {
+        0 => builder.build(sse_tokio::TokioRuntime, sse_tokio::tcp_connector()),
+        1 => builder.build(sse_smol::SmolRuntime, sse_smol::tcp_connector()),
+        2 => builder.build(
+            sse_async_std::AsyncStdRuntime,
+            sse_async_std::tcp_connector(),
+        ),
+        _ => {
+            use sse_reqwest::BuildReqwest;
+            let client = reqwest_client
+                .cloned()
+                .unwrap_or_else(|| sse_reqwest::client().expect("reqwest client"));
+            builder.build_reqwest(client)
+        }
+    }
+}
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -97,15 +148,8 @@ async fn serve_idle(listener: TcpListener) {
 /// Receives the stream at `url` with client `kind`; returns the events seen.
 async fn receive(kind: usize, url: &str, expected: usize) -> usize {
     match kind {
-        0 | 1 => {
-            let request = sse_tokio::Request::get(url).expect("http url");
-            let builder = sse_tokio::EventSource::builder(request).mode(sse_tokio::Mode::OneShot);
-            let mut es = if kind == 0 {
-                builder.build(sse_tokio::TokioRuntime, sse_tokio::tcp_connector())
-            } else {
-                use sse_reqwest::BuildReqwest;
-                builder.build_reqwest(sse_reqwest::client().expect("reqwest client"))
-            };
+        0..FIRST_PEER => {
+            let mut es = ours(kind, url, None);
             // One-shot: the stream ends when the server closes.
             let mut events = 0;
             while let Some(item) = es.next().await {
@@ -115,7 +159,7 @@ async fn receive(kind: usize, url: &str, expected: usize) -> usize {
             }
             events
         }
-        2 => {
+        FIRST_PEER => {
             let mut es = reqwest_eventsource::EventSource::get(url);
             let mut events = 0;
             while let Some(item) = es.next().await {
@@ -172,7 +216,7 @@ fn rss_bytes() -> u64 {
 /// until its first event, print the RSS growth per client.
 fn memory_child(kind: usize, url: &str, m: usize) {
     let rt = runtime();
-    rt.block_on(async {
+    run_on(&rt, kind, async {
         // Warm up once (lazy statics, the runtime's first allocations, TLS setup).
         // One reqwest client shared by every event source, as an application would.
         let reqwest_client = sse_reqwest::client().expect("reqwest client");
@@ -203,15 +247,8 @@ async fn open_idle(
     let mut all = Vec::with_capacity(m);
     for _ in 0..m {
         let open = match kind {
-            0 | 1 => {
-                let request = sse_tokio::Request::get(url).expect("http url");
-                let builder = sse_tokio::EventSource::builder(request);
-                let mut es = if kind == 0 {
-                    builder.build(sse_tokio::TokioRuntime, sse_tokio::tcp_connector())
-                } else {
-                    use sse_reqwest::BuildReqwest;
-                    builder.build_reqwest(reqwest_client.clone())
-                };
+            0..FIRST_PEER => {
+                let mut es = ours(kind, url, Some(reqwest_client));
                 loop {
                     let item = es.next().await.expect("open").expect("no error");
                     if matches!(item, sse_tokio::Item::Event(_)) {
@@ -220,7 +257,7 @@ async fn open_idle(
                 }
                 Open::Ours(Box::new(es))
             }
-            2 => {
+            FIRST_PEER => {
                 let mut es = reqwest_eventsource::EventSource::get(url);
                 loop {
                     let item = es.next().await.expect("open").expect("no error");
@@ -353,13 +390,13 @@ fn main() {
     // Warm-up, then the runs interleaved (client after client) so that a
     // change in the machine's load falls on every client alike.
     for (kind, name) in KINDS.iter().enumerate() {
-        let got = rt.block_on(receive(kind, &url, expected));
+        let got = run_on(&rt, kind, receive(kind, &url, expected));
         assert_eq!(got, expected, "{name}: events received");
     }
     for _ in 0..runs {
         for (kind, name) in KINDS.iter().enumerate() {
             let start = Instant::now();
-            let got = rt.block_on(receive(kind, &url, expected));
+            let got = run_on(&rt, kind, receive(kind, &url, expected));
             let secs = start.elapsed().as_secs_f64();
             assert_eq!(got, expected, "{name}: events received");
             times[kind].push(secs);
@@ -420,7 +457,10 @@ fn main() {
             }
         })
         .collect();
-    let fastest_peer = rows[2..].iter().map(|r| r.events_per_s).fold(0.0, f64::max);
+    let fastest_peer = rows[FIRST_PEER..]
+        .iter()
+        .map(|r| r.events_per_s)
+        .fold(0.0, f64::max);
     println!("| client | events/s | MB/s | / fastest peer | RSS per idle client (KiB) |");
     println!("| --- | ---: | ---: | ---: | ---: |");
     for row in &rows {

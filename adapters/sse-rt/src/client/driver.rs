@@ -9,9 +9,11 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::io;
 use std::mem;
+use std::ops::Range;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use bytes::{Buf, Bytes};
 use futures_io::{AsyncRead, AsyncWrite};
 use sse_proto::client::{Accepted, Action, Client, CloseReason, Head, ResponseError};
 use sse_proto::http::{parse_response, BodyDecoder, Parsed, Url, EMPTY_HEADER};
@@ -36,22 +38,55 @@ pub(super) enum Http {
 }
 
 /// A response body being read.
+///
+/// De-framed bytes are decoded one item at a time, as the event source is
+/// polled, rather than a whole read at once into a queue: each item is
+/// built, handed out and (usually) dropped before the next is made, so its
+/// allocations are reused hot, and a slow consumer holds undecoded bytes
+/// rather than a queue of built items.
 pub(super) enum Body {
-    /// De-framed from the connection, through `rx`.
+    /// De-framed from the connection, through `rx`; `rx[data]` is de-framed
+    /// and not yet decoded (it came at `at`).
     Io {
         io: Box<dyn super::Io>,
         framing: BodyDecoder,
+        data: Range<usize>,
+        at: Instant,
     },
-    /// A transport's stream of de-framed chunks.
-    Stream(BodyStream),
+    /// A transport's stream of de-framed chunks; `chunk` is the rest of the
+    /// last one, not yet decoded (it came at `at`).
+    Stream {
+        stream: BodyStream,
+        chunk: Bytes,
+        at: Instant,
+    },
 }
 
 impl Body {
+    /// A body de-framed by `framing` from the connection.
+    fn io(io: Box<dyn super::Io>, framing: BodyDecoder) -> Body {
+        Body::Io {
+            io,
+            framing,
+            data: 0..0,
+            at: Instant::ZERO,
+        }
+    }
+
+    /// A transport's body.
+    fn stream(stream: BodyStream) -> Body {
+        Body::Stream {
+            stream,
+            chunk: Bytes::new(),
+            at: Instant::ZERO,
+        }
+    }
+
     /// Nothing is left to read (a `Content-Length: 0` body).
     fn is_done(&self) -> bool {
         match self {
             Body::Io { framing, .. } => framing.is_done(),
-            Body::Stream(_) => false,
+            Body::Stream { .. } => false,
         }
     }
 }
@@ -235,6 +270,9 @@ impl EventSource {
     /// Moves the connection along: `Ready` when something changed (state,
     /// items), `Pending` when it waits for I/O.
     pub(super) fn poll_conn(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        if self.decode_buffered() {
+            return Poll::Ready(());
+        }
         let now = self.now();
         match mem::take(&mut self.conn) {
             Conn::Idle => Poll::Pending,
@@ -282,11 +320,11 @@ impl EventSource {
             Conn::Sending { io, written } => self.poll_send(cx, now, io, written),
             Conn::Head { io } => self.poll_head(cx, now, io),
             Conn::Body {
-                body: Body::Io { io, framing },
+                body: Body::Io { io, framing, .. },
             } => self.poll_body(cx, now, io, framing),
             Conn::Body {
-                body: Body::Stream(body),
-            } => self.poll_stream(cx, now, body),
+                body: Body::Stream { stream, .. },
+            } => self.poll_stream(cx, now, stream),
             Conn::Refused {
                 body,
                 refused,
@@ -309,7 +347,7 @@ impl EventSource {
         let answer = self.client.handle_head(now, core_head);
         self.answer(
             now,
-            Ok(Body::Stream(body)),
+            Ok(Body::stream(body)),
             answer,
             status,
             headers,
@@ -415,10 +453,9 @@ impl EventSource {
                     let status = head.status;
                     let headers = header_map(head.headers);
                     let limits = self.http_limits;
-                    let body = head.framing().map(|framing| Body::Io {
-                        io,
-                        framing: BodyDecoder::new(framing, limits),
-                    });
+                    let body = head
+                        .framing()
+                        .map(|framing| Body::io(io, BodyDecoder::new(framing, limits)));
                     let location = head.header("location").map(<[u8]>::to_vec);
                     let core_head = Head::new(status, head.content_type())
                         .with_retry_after_header(head.header("retry-after"));
@@ -536,6 +573,38 @@ impl EventSource {
             .unwrap_or(ERROR_BODY_PAUSE)
     }
 
+    /// Decodes the next item of the body's de-framed bytes not yet
+    /// decoded, if there are any: `false` when there are none (the
+    /// connection has to be polled).
+    pub(super) fn decode_buffered(&mut self) -> bool {
+        match &mut self.conn {
+            Conn::Body {
+                body: Body::Io { data, at, .. },
+            } if data.start < data.end => {
+                let (given, used) = feed(
+                    &mut self.client,
+                    *at,
+                    &self.rx[data.clone()],
+                    &mut self.queue,
+                );
+                self.error_given &= !given;
+                data.start += used;
+                true
+            }
+            Conn::Body {
+                body: Body::Stream { chunk, at, .. },
+            } if !chunk.is_empty() => {
+                let (given, used) = feed(&mut self.client, *at, chunk, &mut self.queue);
+                self.error_given &= !given;
+                chunk.advance(used);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Reads and de-frames the body (its bytes are decoded by
+    /// [`decode_buffered`](Self::decode_buffered), which runs first).
     fn poll_body(
         &mut self,
         cx: &mut Context<'_>,
@@ -543,27 +612,45 @@ impl EventSource {
         mut io: Box<dyn super::Io>,
         mut framing: BodyDecoder,
     ) -> Poll<()> {
-        let body_conn = |io, framing| Conn::Body {
-            body: Body::Io { io, framing },
-        };
         if self.start < self.end {
-            let step = match framing.decode(&self.rx[self.start..self.end]) {
+            let input = &self.rx[self.start..self.end];
+            let step = match framing.decode(input) {
                 Ok(step) => step,
                 Err(e) => {
                     self.fail_connection(now, Error::Http(e));
                     return Poll::Ready(());
                 }
             };
+            // Data, when there is any, is a slice of `input` (`BodyChunk`'s
+            // contract): its place in `rx`. No data may be any empty slice.
+            let data = if step.data.is_empty() {
+                0..0
+            } else {
+                let offset = step.data.as_ptr() as usize - input.as_ptr() as usize;
+                self.start + offset..self.start + offset + step.data.len()
+            };
             self.start += step.consumed;
-            let given = feed(&mut self.client, now, step.data, &mut self.queue);
-            self.error_given &= !given;
-            if framing.is_done() {
+            if data.is_empty() && framing.is_done() {
                 self.end_connection(now, framing.finish());
             } else {
-                self.conn = body_conn(io, framing);
+                self.conn = Conn::Body {
+                    body: Body::Io {
+                        io,
+                        framing,
+                        data,
+                        at: now,
+                    },
+                };
             }
             return Poll::Ready(());
         }
+        if framing.is_done() {
+            self.end_connection(now, framing.finish());
+            return Poll::Ready(());
+        }
+        let body_conn = |io, framing| Conn::Body {
+            body: Body::io(io, framing),
+        };
         match self.read(cx, &mut io) {
             Poll::Pending => {
                 self.conn = body_conn(io, framing);
@@ -589,20 +676,22 @@ impl EventSource {
         &mut self,
         cx: &mut Context<'_>,
         now: Instant,
-        mut body: BodyStream,
+        mut stream: BodyStream,
     ) -> Poll<()> {
-        match body.as_mut().poll_next(cx) {
+        match stream.as_mut().poll_next(cx) {
             Poll::Pending => {
                 self.conn = Conn::Body {
-                    body: Body::Stream(body),
+                    body: Body::stream(stream),
                 };
                 Poll::Pending
             }
             Poll::Ready(Some(Ok(chunk))) => {
-                let given = feed(&mut self.client, now, &chunk, &mut self.queue);
-                self.error_given &= !given;
                 self.conn = Conn::Body {
-                    body: Body::Stream(body),
+                    body: Body::Stream {
+                        stream,
+                        chunk,
+                        at: now,
+                    },
                 };
                 Poll::Ready(())
             }
@@ -635,7 +724,7 @@ impl EventSource {
     ) -> Poll<()> {
         loop {
             let read = match &mut body {
-                Body::Io { io, framing } => {
+                Body::Io { io, framing, .. } => {
                     while self.start < self.end {
                         let Ok(step) = framing.decode(&self.rx[self.start..self.end]) else {
                             // Broken framing: keep what came.
@@ -655,7 +744,7 @@ impl EventSource {
                         Poll::Ready(Read::Eof | Read::Failed(_)) => Poll::Ready(false),
                     }
                 }
-                Body::Stream(stream) => match stream.as_mut().poll_next(cx) {
+                Body::Stream { stream, .. } => match stream.as_mut().poll_next(cx) {
                     Poll::Pending => Poll::Pending,
                     Poll::Ready(Some(Ok(chunk))) => {
                         self.keep_refused(&mut refused, &chunk);
@@ -692,14 +781,15 @@ impl EventSource {
     }
 }
 
-/// Passes body data to the client and queues its items; says whether an
-/// `Open`-like item (an event) was among them.
+/// Passes body data to the client until one item is queued (or the data is
+/// used up); says whether that item is an event, and how many bytes of
+/// `data` were used (the rest is passed again on the next call).
 fn feed(
     client: &mut Client<Vec<u8>>,
     now: Instant,
     data: &[u8],
     queue: &mut VecDeque<Result<Item, Error>>,
-) -> bool {
+) -> (bool, usize) {
     let mut event = false;
     let mut items = client.handle_bytes(now, data);
     while let Some(item) = items.next_item() {
@@ -714,8 +804,9 @@ fn feed(
             Ok(_) => continue,
             Err(e) => Err(Error::Decode(e)),
         });
+        break;
     }
-    event
+    (event, data.len() - items.remaining().len())
 }
 
 /// The response headers as an `http::HeaderMap` (a header that is not valid

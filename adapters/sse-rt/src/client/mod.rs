@@ -564,6 +564,16 @@ impl Stream for EventSource {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
+        // Items already queued or in bytes already read go out without the
+        // clock, the core's actions or the waker slot (a lock): the waker
+        // matters only when this call returns `Pending`, and a `close()` from
+        // elsewhere is seen on the next call.
+        if !this.shared.closed.load(Ordering::Acquire) {
+            while this.queue.is_empty() && this.decode_buffered() {}
+            if let Some(item) = this.queue.pop_front() {
+                return Poll::Ready(Some(item));
+            }
+        }
         this.shared.register(cx.waker());
         let mut fired = false;
         loop {
