@@ -46,11 +46,11 @@ fn smol_clock_streams_ticks_and_routes_the_rest() {
         }
     });
     assert_eq!(
-        status_of(addr, "GET / HTTP/1.1\r\n\r\n"),
+        status_of(addr, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n"),
         "HTTP/1.1 404 Not Found"
     );
     assert_eq!(
-        status_of(addr, "DELETE /events HTTP/1.1\r\n\r\n"),
+        status_of(addr, "DELETE /events HTTP/1.1\r\nConnection: close\r\n\r\n"),
         "HTTP/1.1 405 Method Not Allowed"
     );
     assert_eq!(

@@ -233,7 +233,7 @@ fn subscribe_reply(hub: &Hub, rt: &(impl Runtime + Clone), id: LastEventId<'_>) 
     }
 }
 
-fn last_event_id(request: &http::Request<()>) -> LastEventId<'_> {
+fn last_event_id(request: &Request) -> LastEventId<'_> {
     LastEventId::from_values(
         request
             .headers()
@@ -257,7 +257,7 @@ where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let clients = Clients::start(vec![(request("/events", ""), None, read_all())], true);
-    let handler = |request: http::Request<()>| {
+    let handler = |request: Request| {
         let rt = rt.clone();
         async move {
             assert_eq!(request.uri().path(), "/events");
@@ -311,7 +311,7 @@ where
     let three_keepalives: Stop = Box::new(|items| items.iter().filter(|i| *i == ":").count() >= 3);
     let clients = Clients::start(vec![(request("/events", ""), None, three_keepalives)], true);
     let idle: Mutex<Option<crate::server::Sender>> = Mutex::new(None);
-    let handler = |_: http::Request<()>| {
+    let handler = |_: Request| {
         let (tx, body) = EventBody::channel(rt.clone(), 1);
         *idle.lock().unwrap_or_else(PoisonError::into_inner) = Some(tx); // never sends
         let body: EventBody<Receiver> = body.keepalive(Duration::from_millis(20));
@@ -363,7 +363,7 @@ where
         false,
     );
     let subscribed = std::cell::Cell::new(0);
-    let handler = |request: http::Request<()>| {
+    let handler = |request: Request| {
         let query = crate::server::query_last_event_id(
             request.uri().path_and_query().map_or("", |p| p.as_str()),
         )
@@ -511,7 +511,7 @@ where
     );
     let done = AtomicBool::new(false);
     let subscribed = Progress::default();
-    let handler = |_: http::Request<()>| {
+    let handler = |_: Request| {
         let reply = subscribe_reply(&hub, &rt, LastEventId::Absent);
         subscribed.bump();
         async move { reply }
@@ -612,7 +612,7 @@ where
         ],
         true,
     );
-    let handler = |_: http::Request<()>| {
+    let handler = |_: Request| {
         let (tx, body) = EventBody::channel(rt.clone(), 2);
         for frame in [
             EventFrame::new("one").with_id("1"),
