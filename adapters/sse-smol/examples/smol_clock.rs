@@ -4,12 +4,15 @@
 //! - `GET /events`: a `tick` event every second (data: `{"n":…}`, IDs from
 //!   the hub); a client that comes back with `Last-Event-ID` (or
 //!   `?lastEventId=`) first gets the ticks it missed.
-//! - `/events` with another method: 405; any other path: 404; a malformed
-//!   or oversized request: 400 / 431 (from `serve_with` itself).
+//! - `POST /publish`: the body (UTF-8 text, at most 64 KiB) becomes one
+//!   event among the ticks; the answer is its ID.
+//! - another method: 405; any other path: 404; a malformed or oversized
+//!   request: 400 / 413 / 431 (from `serve_with` itself).
 //!
 //! ```text
 //! cargo run -p sse-smol --example smol_clock
 //! curl -N http://127.0.0.1:3002/events
+//! curl -d 'hello' http://127.0.0.1:3002/publish
 //! ```
 
 use std::future::Future;
@@ -44,11 +47,12 @@ pub(crate) async fn serve(
 
 /// The answer to one request.
 fn route(hub: &Hub, request: &Request) -> Reply {
-    if request.uri().path() != "/events" {
-        return Reply::status(StatusCode::NOT_FOUND);
-    }
-    if request.method() != Method::GET {
-        return Reply::method_not_allowed("GET");
+    match (request.uri().path(), request.method()) {
+        ("/events", &Method::GET) => {}
+        ("/events", _) => return Reply::method_not_allowed("GET"),
+        ("/publish", &Method::POST) => return publish(hub, request.body()),
+        ("/publish", _) => return Reply::method_not_allowed("POST"),
+        _ => return Reply::status(StatusCode::NOT_FOUND),
     }
     let target = request.uri().path_and_query().map_or("", |p| p.as_str());
     let query = query_last_event_id(target);
@@ -56,6 +60,17 @@ fn route(hub: &Hub, request: &Request) -> Reply {
     match hub.subscribe(TOPIC, resolve_last_event_id(header, query.as_deref())) {
         Ok(subscription) => Reply::events(EventBody::new(subscription, SmolRuntime)),
         Err(e) => Reply::status(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::GONE)),
+    }
+}
+
+/// `POST /publish`: the body as one event's data; answers its ID.
+fn publish(hub: &Hub, body: &[u8]) -> Reply {
+    let Ok(data) = std::str::from_utf8(body) else {
+        return Reply::status(StatusCode::BAD_REQUEST);
+    };
+    match hub.publish(TOPIC, EventFrame::new(data)) {
+        Ok(published) => Reply::Full(http::Response::new(published.id.to_string().into())),
+        Err(_) => Reply::status(StatusCode::SERVICE_UNAVAILABLE),
     }
 }
 
