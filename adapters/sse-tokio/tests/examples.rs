@@ -2,6 +2,8 @@
 //! crate's `EventSource`: each example's server function is compiled into
 //! this test as it is (its `main` only binds a fixed port and calls it).
 
+mod common;
+
 #[path = "../examples/axum_hub.rs"]
 #[expect(dead_code, reason = "the example's `main` is its own entry point")]
 mod axum_hub;
@@ -9,7 +11,6 @@ mod axum_hub;
 #[expect(dead_code, reason = "the example's `main` is its own entry point")]
 mod llm_tokens;
 
-use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -19,15 +20,7 @@ use sse_tokio::{EventOwned, EventSource, Item, Mode, Request, TokioRuntime};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-fn block_on<F: Future>(future: F) -> F::Output {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
-    // A failure guard only: each test takes well under a second.
-    rt.block_on(async { tokio::time::timeout(Duration::from_secs(60), future).await })
-        .expect("the test finished in time")
-}
+use common::block_on;
 
 async fn listener() -> (TcpListener, SocketAddr) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");

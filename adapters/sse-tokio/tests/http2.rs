@@ -2,40 +2,43 @@
 //! concurrent event streams over one connection, and the same handler over
 //! HTTP/1.1, each read by hyper's client over real TCP on 127.0.0.1.
 
-use std::future::Future;
-use std::time::Duration;
+use std::future::{ready, Future, Ready};
 
 use futures_lite::StreamExt;
 use http::{Request, Response, Version};
 use http_body_util::Empty;
 use hyper::body::{Bytes, Incoming};
-use hyper::service::service_fn;
+use hyper::service::Service;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use sse_tokio::server::{EventBody, Hub, HubConfig, LastEventId, SubscribeError, Subscription};
 use sse_tokio::{DecodeBody, EventFrame, ItemOwned, TokioRuntime};
 use tokio::net::{TcpListener, TcpStream};
 
+mod common;
+
+use common::block_on;
+
 /// Concurrent streams on the one HTTP/2 connection.
 const STREAMS: usize = 100;
 
-/// The handler both servers run: a hub subscription (resumed from
+/// The service both servers run: a hub subscription (resumed from
 /// `Last-Event-ID`) as a response with the headers of the request's version.
-fn events(
-    hub: &Hub,
-    request: &Request<Incoming>,
-) -> Result<Response<EventBody<Subscription>>, SubscribeError> {
-    let subscription = hub.subscribe("t", LastEventId::from_headers(request.headers()))?;
-    Ok(EventBody::new(subscription, TokioRuntime).into_response(request.version()))
-}
+struct Events(Hub);
 
-fn block_on<F: Future>(future: F) -> F::Output {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
-    // A failure guard only: the test takes well under a second.
-    rt.block_on(async { tokio::time::timeout(Duration::from_secs(60), future).await })
-        .expect("the test finished in time")
+impl Service<Request<Incoming>> for Events {
+    type Response = Response<EventBody<Subscription>>;
+    type Error = SubscribeError;
+    type Future = Ready<Result<Self::Response, SubscribeError>>;
+
+    fn call(&self, request: Request<Incoming>) -> Self::Future {
+        ready(
+            self.0
+                .subscribe("t", LastEventId::from_headers(request.headers()))
+                .map(|subscription| {
+                    EventBody::new(subscription, TokioRuntime).into_response(request.version())
+                }),
+        )
+    }
 }
 
 /// Binds 127.0.0.1:0 and serves exactly one connection with `serve`.
@@ -114,13 +117,9 @@ fn one_http2_connection_carries_100_concurrent_streams() {
     block_on(async {
         let server_hub = hub.clone();
         let addr = one_connection(move |io| {
-            let service = service_fn(move |request| {
-                let reply = events(&server_hub, &request);
-                async move { reply }
-            });
             hyper::server::conn::http2::Builder::new(TokioExecutor::new())
                 .max_concurrent_streams(STREAMS as u32)
-                .serve_connection(io, service)
+                .serve_connection(io, Events(server_hub))
         })
         .await;
         let socket = TcpStream::connect(addr).await.expect("connect");
@@ -181,11 +180,7 @@ fn the_same_handler_over_http1_sends_what_http1_needs() {
     block_on(async {
         let server_hub = hub.clone();
         let addr = one_connection(move |io| {
-            let service = service_fn(move |request| {
-                let reply = events(&server_hub, &request);
-                async move { reply }
-            });
-            hyper::server::conn::http1::Builder::new().serve_connection(io, service)
+            hyper::server::conn::http1::Builder::new().serve_connection(io, Events(server_hub))
         })
         .await;
         let socket = TcpStream::connect(addr).await.expect("connect");
