@@ -195,6 +195,11 @@ pub enum HttpError {
         /// The limit in force, in bytes.
         limit: usize,
     },
+    /// A request body longer than the server accepts (answered `413`).
+    BodyTooLarge {
+        /// The limit in force, in bytes.
+        limit: usize,
+    },
     /// A redirect response without a `Location` header, or with an empty one.
     MissingLocation,
     /// A URL (or `Location` value) that cannot be requested: not `http` or
@@ -229,6 +234,7 @@ impl fmt::Display for HttpError {
                 f.write_str("chunk data or trailer line not ended by crlf")
             }
             HttpError::TrailersTooLarge { limit } => write!(f, "trailers exceed {limit} bytes"),
+            HttpError::BodyTooLarge { limit } => write!(f, "request body exceeds {limit} bytes"),
             HttpError::MissingLocation => f.write_str("redirect without a location"),
             HttpError::InvalidUrl { reason } => write!(f, "invalid url: {reason}"),
         }

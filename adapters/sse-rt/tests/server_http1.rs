@@ -1,7 +1,7 @@
 //! `serve_connection` on in-memory connections: the event-stream response
 //! (HTTP/1.1 chunked, HTTP/1.0 close-delimited, HEAD), routing answers from
-//! the handler, and the answers it gives itself (400, 431), the head timeout
-//! and a client that leaves.
+//! the handler, request bodies and kept-alive connections, and the answers
+//! it gives itself (400, 413, 431), the head timeout and a client that leaves.
 
 use std::io;
 use std::pin::Pin;
@@ -10,20 +10,23 @@ use std::time::Duration;
 
 use futures_lite::stream;
 use http::StatusCode;
-use sse_rt::server::{serve_connection, EncodedFrame, EventBody, Reply, ServeConfig};
+use sse_rt::server::{serve_connection, EncodedFrame, EventBody, Reply, Request, ServeConfig};
 use sse_rt::sse_proto::http::{parse_response, BodyDecoder, HttpLimits, Parsed, EMPTY_HEADER};
 use sse_rt::sse_proto::server::{response_headers, HttpVersion};
 use sse_rt::test_util::{Canned, VirtualRuntime};
 use sse_rt::{Error, EventFrame, HttpError};
 
-/// Serves `request` with a handler streaming two events on `/events`, 404
-/// elsewhere, 405 for other methods; returns the bytes written and the
-/// result.
+/// Serves `request` with a handler streaming two events on `/events` (405
+/// for other methods), echoing the request body on `/echo`, 404 elsewhere;
+/// returns the bytes written and the result.
 fn serve(request: &[u8], config: ServeConfig) -> (Vec<u8>, Result<(), Error>) {
     let rt = VirtualRuntime::new();
-    let handler = |request: http::Request<()>| {
+    let handler = |request: Request| {
         let rt = rt.clone();
         async move {
+            if request.uri().path() == "/echo" {
+                return Reply::Full(http::Response::new(request.into_body()));
+            }
             if request.uri().path() != "/events" {
                 return Reply::status(StatusCode::NOT_FOUND);
             }
@@ -120,7 +123,7 @@ fn routing_answers_come_from_the_handler() {
     result.unwrap();
     assert_eq!(
         String::from_utf8(wire).unwrap(),
-        "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+        "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n"
     );
     let (wire, _) = serve(
         b"POST /events HTTP/1.1\r\ncontent-length: 0\r\n\r\n",
@@ -128,8 +131,127 @@ fn routing_answers_come_from_the_handler() {
     );
     assert_eq!(
         String::from_utf8(wire).unwrap(),
-        "HTTP/1.1 405 Method Not Allowed\r\nallow: GET, HEAD\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+        "HTTP/1.1 405 Method Not Allowed\r\nallow: GET, HEAD\r\ncontent-length: 0\r\n\r\n"
     );
+}
+
+#[test]
+fn full_replies_keep_the_connection_for_the_next_request() {
+    let requests = b"GET /other HTTP/1.1\r\n\r\n\
+                     POST /echo HTTP/1.1\r\ncontent-length: 3\r\n\r\nabc\
+                     GET /events HTTP/1.1\r\n\r\n";
+    let (wire, result) = serve(requests, ServeConfig::new());
+    result.unwrap();
+    let wire = String::from_utf8(wire).unwrap();
+    let first = "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n";
+    let second = "HTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\nabc";
+    assert!(
+        wire.starts_with(&format!(
+            "{first}{second}HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+        )),
+        "{wire}"
+    );
+    let (_, _, body) = parse(&wire.as_bytes()[first.len() + second.len()..]);
+    assert_eq!(String::from_utf8(body).unwrap(), STREAM);
+}
+
+#[test]
+fn connection_close_and_http10_end_the_connection_after_a_full_reply() {
+    for first in [
+        &b"GET /other HTTP/1.1\r\nConnection: keep-alive, Close\r\n\r\n"[..],
+        b"GET /other HTTP/1.0\r\n\r\n",
+    ] {
+        let requests = [first, b"GET /other HTTP/1.1\r\n\r\n"].concat();
+        let (wire, result) = serve(&requests, ServeConfig::new());
+        result.unwrap();
+        assert_eq!(
+            String::from_utf8(wire).unwrap(),
+            "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+            "one answer only"
+        );
+    }
+}
+
+#[test]
+fn the_handler_gets_the_body_sent_with_a_length_or_chunked() {
+    let echoed = |request: &[u8]| {
+        let (wire, result) = serve(request, ServeConfig::new().with_max_body(11));
+        result.unwrap();
+        String::from_utf8(wire).unwrap()
+    };
+    assert_eq!(
+        echoed(b"POST /echo HTTP/1.1\r\nContent-Length: 11\r\n\r\nhello\nworld"),
+        "HTTP/1.1 200 OK\r\ncontent-length: 11\r\n\r\nhello\nworld"
+    );
+    assert_eq!(
+        echoed(b"POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;x=1\r\n world\r\n0\r\n\r\n"),
+        "HTTP/1.1 200 OK\r\ncontent-length: 11\r\n\r\nhello world"
+    );
+    // A client waiting for the go-ahead gets it first.
+    assert_eq!(
+        echoed(b"POST /echo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi"),
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nhi"
+    );
+    // Bodies longer than one read, in both framings.
+    let data = "0123456789".repeat(900);
+    let config = ServeConfig::new().with_max_body(data.len());
+    let by_length = format!("POST /echo HTTP/1.1\r\ncontent-length: 9000\r\n\r\n{data}");
+    let chunked = format!(
+        "POST /echo HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\n1388\r\n{}\r\nfa0\r\n{}\r\n0\r\n\r\n",
+        &data[..5000],
+        &data[5000..]
+    );
+    for request in [by_length, chunked] {
+        let (wire, result) = serve(request.as_bytes(), config);
+        result.unwrap();
+        let (status, _, body) = parse(&wire);
+        assert_eq!((status, body), (200, data.clone().into_bytes()));
+    }
+    // No body sent: an empty one.
+    assert_eq!(
+        echoed(b"POST /echo HTTP/1.1\r\n\r\n"),
+        "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"
+    );
+}
+
+#[test]
+fn bodies_over_the_limit_get_413_and_bad_framing_400() {
+    let config = ServeConfig::new().with_max_body(4);
+    for request in [
+        &b"POST /echo HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"[..],
+        // Refused on the declared length, before the body is read.
+        b"POST /echo HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n",
+        b"POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
+    ] {
+        let (wire, result) = serve(request, config);
+        assert_eq!(
+            String::from_utf8(wire).unwrap(),
+            "HTTP/1.1 413 Payload Too Large\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+        );
+        assert!(matches!(
+            result,
+            Err(Error::Http(HttpError::BodyTooLarge { limit: 4 }))
+        ));
+    }
+    for request in [
+        &b"POST /echo HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n"[..],
+        b"POST /echo HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+        b"POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    ] {
+        let (wire, result) = serve(request, config);
+        assert!(
+            wire.starts_with(b"HTTP/1.1 400 Bad Request\r\n"),
+            "{request:?}"
+        );
+        assert!(matches!(result, Err(Error::Http(_))), "{result:?}");
+    }
+    // A client that leaves mid-body gets nothing, and the handler is not called.
+    let (wire, result) = serve(
+        b"POST /echo HTTP/1.1\r\nContent-Length: 4\r\n\r\nab",
+        config,
+    );
+    assert!(wire.is_empty());
+    result.unwrap();
 }
 
 #[test]
@@ -198,7 +320,7 @@ impl futures_io::AsyncWrite for Silent {
 #[test]
 fn a_silent_client_times_out_and_a_leaving_one_gets_nothing() {
     let rt = VirtualRuntime::new();
-    let handler = |_: http::Request<()>| async { panic!("no request was made") };
+    let handler = |_: Request| async { panic!("no request was made") };
     let config = ServeConfig::new().with_head_timeout(Duration::from_secs(3));
     rt.block_on(serve_connection(Silent, &rt, &config, &handler))
         .unwrap();
@@ -259,7 +381,7 @@ impl sse_rt::server::Listener for Conns {
 
 #[test]
 fn serve_runs_every_connection_until_shutdown() {
-    use sse_rt::server::{serve, Hub, HubConfig, LastEventId, Request};
+    use sse_rt::server::{serve, Hub, HubConfig, LastEventId};
     use sse_rt::Runtime;
 
     let rt = VirtualRuntime::new();
@@ -313,7 +435,7 @@ fn serve_runs_every_connection_until_shutdown() {
 fn serve_is_send() {
     fn assert_send<T: Send>(_: &T) {}
     let rt = VirtualRuntime::new();
-    let handler = |_: sse_rt::server::Request| async { Reply::status(StatusCode::NO_CONTENT) };
+    let handler = |_: Request| async { Reply::status(StatusCode::NO_CONTENT) };
     let serving = sse_rt::server::serve(
         Conns(Vec::new()),
         rt,

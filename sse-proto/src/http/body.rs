@@ -1,9 +1,11 @@
 //! Body framing: chunked, `Content-Length`, or until the connection closes.
 
-use super::{BodyChunk, ChunkedDecoder, HttpLimits};
-use crate::StreamEnd;
+use super::{trim, BodyChunk, ChunkedDecoder, Header, HttpLimits};
+use crate::digits::{parse_decimal, Overflow};
+use crate::{HttpError, StreamEnd};
 
-/// How a response body is delimited; from [`Response::framing`](super::Response::framing).
+/// How a message body is delimited; from [`Response::framing`](super::Response::framing)
+/// or [`RequestHead::framing`](super::RequestHead::framing).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Framing {
     /// `Transfer-Encoding: chunked`: ends with a zero-size chunk.
@@ -101,6 +103,47 @@ impl BodyDecoder {
             _ => StreamEnd::Truncated,
         }
     }
+}
+
+/// The framing the `Transfer-Encoding` and `Content-Length` headers declare
+/// (a coding wins over a length, RFC 9112 §6.3); `None` for neither. The one
+/// reading of these headers, for responses and requests.
+pub(super) fn declared_framing(headers: &[Header<'_>]) -> Result<Option<Framing>, HttpError> {
+    let named = |name: &'static str| {
+        headers
+            .iter()
+            .filter(move |h| h.name.eq_ignore_ascii_case(name))
+    };
+    let mut chunked = false;
+    let mut saw_te = false;
+    for h in named("transfer-encoding") {
+        for coding in h
+            .value
+            .split(|&b| b == b',')
+            .map(trim)
+            .filter(|c| !c.is_empty())
+        {
+            saw_te = true;
+            if chunked || !coding.eq_ignore_ascii_case(b"chunked") {
+                return Err(HttpError::UnsupportedTransferCoding);
+            }
+            chunked = true;
+        }
+    }
+    if saw_te {
+        return Ok(Some(Framing::Chunked));
+    }
+    let mut length = None;
+    for h in named("content-length") {
+        for v in h.value.split(|&b| b == b',').map(trim) {
+            let n = parse_decimal(v, Overflow::Reject).ok_or(HttpError::InvalidContentLength)?;
+            if length.is_some_and(|l| l != n) {
+                return Err(HttpError::InvalidContentLength);
+            }
+            length = Some(n);
+        }
+    }
+    Ok(length.map(Framing::Length))
 }
 
 #[cfg(test)]

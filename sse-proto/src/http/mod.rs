@@ -5,7 +5,8 @@
 //! storage the caller owns; [`Response::framing`] picks the body framing and
 //! [`BodyDecoder`] strips it (chunked, `Content-Length`, or until close).
 //!
-//! Server side: [`parse_request`] reads a request head (method, path,
+//! Server side: [`parse_request`] reads a request head (method, path, body
+//! framing with [`RequestHead::framing`],
 //! `Last-Event-ID`, `Accept`); [`ResponseHead`] writes the SSE response head and
 //! [`encode_chunk`] frames body bytes when the response is chunked.
 //!

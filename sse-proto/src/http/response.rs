@@ -1,7 +1,7 @@
 //! The response head, as the client reads it.
 
-use super::{find_header, parse_head, trim, Framing, Header, HttpLimits, Parsed};
-use crate::digits::{parse_decimal, Overflow};
+use super::body::declared_framing;
+use super::{find_header, parse_head, Framing, Header, HttpLimits, Parsed};
 use crate::HttpError;
 
 /// A parsed response head, borrowing the caller's buffer and header storage.
@@ -102,45 +102,7 @@ impl<'b> Response<'_, 'b> {
         if matches!(self.status, 100..=199 | 204 | 304) {
             return Ok(Framing::Length(0));
         }
-        let mut chunked = false;
-        let mut saw_te = false;
-        for h in self
-            .headers
-            .iter()
-            .filter(|h| h.name.eq_ignore_ascii_case("transfer-encoding"))
-        {
-            for coding in h
-                .value
-                .split(|&b| b == b',')
-                .map(trim)
-                .filter(|c| !c.is_empty())
-            {
-                saw_te = true;
-                if chunked || !coding.eq_ignore_ascii_case(b"chunked") {
-                    return Err(HttpError::UnsupportedTransferCoding);
-                }
-                chunked = true;
-            }
-        }
-        if saw_te {
-            return Ok(Framing::Chunked);
-        }
-        let mut length = None;
-        for h in self
-            .headers
-            .iter()
-            .filter(|h| h.name.eq_ignore_ascii_case("content-length"))
-        {
-            for v in h.value.split(|&b| b == b',').map(trim) {
-                let n =
-                    parse_decimal(v, Overflow::Reject).ok_or(HttpError::InvalidContentLength)?;
-                if length.is_some_and(|l| l != n) {
-                    return Err(HttpError::InvalidContentLength);
-                }
-                length = Some(n);
-            }
-        }
-        Ok(length.map_or(Framing::UntilClose, Framing::Length))
+        Ok(declared_framing(self.headers)?.unwrap_or(Framing::UntilClose))
     }
 }
 

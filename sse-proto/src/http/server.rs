@@ -1,7 +1,9 @@
 //! The server side: the request head in, the SSE response head and chunks out.
 
+use super::body::declared_framing;
 use super::{
-    check_headers, find_header, parse_head, put_header, trim, Header, HttpLimits, Parsed, Pieces,
+    check_headers, find_header, parse_head, put_header, trim, Framing, Header, HttpLimits, Parsed,
+    Pieces,
 };
 use crate::digits::{hex, MAX_DIGITS};
 use crate::server::{response_headers, HttpVersion, LastEventId};
@@ -86,6 +88,34 @@ impl<'b> RequestHead<'_, 'b> {
                 .filter(|h| h.name.eq_ignore_ascii_case("last-event-id"))
                 .map(|h| h.value),
         )
+    }
+
+    /// How the request's body is delimited: `Transfer-Encoding: chunked`,
+    /// a `Content-Length`, or no body (`Length(0)`) when neither is sent (a
+    /// request body never runs until the connection closes).
+    ///
+    /// # Errors
+    ///
+    /// As [`Response::framing`](super::Response::framing):
+    /// [`HttpError::UnsupportedTransferCoding`] for any coding but a lone
+    /// `chunked`, [`HttpError::InvalidContentLength`] for a bad or
+    /// disagreeing length.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use sse_proto::http::{parse_request, Framing, HttpLimits, Parsed, EMPTY_HEADER};
+    ///
+    /// let mut headers = [EMPTY_HEADER; 4];
+    /// let wire = b"POST /publish HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello";
+    /// let Parsed::Complete(req) = parse_request(wire, &mut headers, &HttpLimits::new())? else {
+    ///     panic!("complete");
+    /// };
+    /// assert_eq!(req.framing()?, Framing::Length(5));
+    /// # Ok::<(), sse_proto::HttpError>(())
+    /// ```
+    pub fn framing(&self) -> Result<Framing, HttpError> {
+        Ok(declared_framing(self.headers)?.unwrap_or(Framing::Length(0)))
     }
 
     /// Whether the client accepts `text/event-stream`: no `Accept` header, or
@@ -345,6 +375,35 @@ mod tests {
         assert!(!parse(
             b"GET / HTTP/1.1\r\nAccept: text/event-streams\r\n\r\n"
         ));
+    }
+
+    #[test]
+    fn request_framing() {
+        let framing = |wire: &[u8]| {
+            let mut headers = [EMPTY_HEADER; 4];
+            match parse_request(wire, &mut headers, &HttpLimits::default()) {
+                Ok(Parsed::Complete(req)) => req.framing(),
+                other => panic!("{other:?}"),
+            }
+        };
+        // No body unless one is declared: never until the close.
+        assert_eq!(framing(b"POST / HTTP/1.1\r\n\r\n"), Ok(Framing::Length(0)));
+        assert_eq!(
+            framing(b"POST / HTTP/1.1\r\nContent-Length: 7\r\n\r\n"),
+            Ok(Framing::Length(7))
+        );
+        assert_eq!(
+            framing(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 7\r\n\r\n"),
+            Ok(Framing::Chunked)
+        );
+        assert_eq!(
+            framing(b"POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"),
+            Err(HttpError::UnsupportedTransferCoding)
+        );
+        assert_eq!(
+            framing(b"POST / HTTP/1.1\r\nContent-Length: 7\r\nContent-Length: 8\r\n\r\n"),
+            Err(HttpError::InvalidContentLength)
+        );
     }
 
     #[test]

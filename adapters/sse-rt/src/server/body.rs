@@ -83,8 +83,8 @@ pin_project! {
     /// # Ok::<(), sse_rt::server::SendError>(())
     /// ```
     ///
-    /// With axum (feature `http-body`): `Response::builder().header(..).body(Body::new(body))`,
-    /// with the headers of [`sse_proto::server::response_headers`].
+    /// As a whole response, with the event-stream headers for the request's
+    /// HTTP version: [`into_response`](EventBody::into_response).
     pub struct EventBody<S> {
         #[pin]
         source: S,
@@ -130,6 +130,40 @@ impl<S: Stream<Item = EncodedFrame>> EventBody<S> {
     pub fn retry(mut self, delay: Duration) -> EventBody<S> {
         self.first = Some(EncodedFrame::retry(delay).into_bytes());
         self
+    }
+
+    /// A `200 OK` response with this body and the event-stream headers for
+    /// `version` (the request's): `content-type: text/event-stream`,
+    /// `cache-control: no-cache`, `x-accel-buffering: no`, and on HTTP/1.x
+    /// only `connection: keep-alive` (HTTP/2 and HTTP/3 forbid connection
+    /// headers; see [`sse_proto::server::response_headers`]). Add your own
+    /// headers (CORS...) to the result.
+    ///
+    /// This is what a hyper service returns (feature `http-body`), over
+    /// HTTP/1.1 and HTTP/2 alike: `Ok(body.into_response(request.version()))`;
+    /// for axum, map the body: `body.into_response(version).map(Body::new)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use http::Version;
+    /// use sse_rt::server::EventBody;
+    /// use sse_rt::test_util::VirtualRuntime;
+    ///
+    /// let (_tx, body) = EventBody::channel(VirtualRuntime::new(), 16);
+    /// let response = body.into_response(Version::HTTP_2);
+    /// assert_eq!(response.status(), 200);
+    /// assert_eq!(response.headers()["content-type"], "text/event-stream");
+    /// assert!(!response.headers().contains_key("connection"));
+    ///
+    /// let (_tx, body) = EventBody::channel(VirtualRuntime::new(), 16);
+    /// let response = body.into_response(Version::HTTP_11);
+    /// assert_eq!(response.headers()["connection"], "keep-alive");
+    /// ```
+    pub fn into_response(self, version: http::Version) -> http::Response<EventBody<S>> {
+        let mut response = http::Response::new(self);
+        sse_proto::server::insert_response_headers(response.headers_mut(), version);
+        response
     }
 
     /// The same body with its source boxed, so that bodies of different

@@ -12,7 +12,10 @@ use bytes::Bytes;
 use futures_core::Stream;
 use futures_io::{AsyncRead, AsyncWrite};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
-use sse_proto::http::{parse_request, HttpLimits, Parsed, ResponseHead, EMPTY_HEADER};
+use sse_proto::http::{
+    parse_request, BodyDecoder, Framing, HttpLimits, Parsed, RequestHead, ResponseHead,
+    EMPTY_HEADER,
+};
 use sse_proto::HttpError;
 
 use super::sink::{flush, write_all, FrameWriter};
@@ -36,6 +39,7 @@ pub struct ServeConfig {
     limits: HttpLimits,
     max_headers: usize,
     head_timeout: Duration,
+    max_body: usize,
 }
 
 impl Default for ServeConfig {
@@ -46,12 +50,14 @@ impl Default for ServeConfig {
 
 impl ServeConfig {
     /// A request head of at most 16 KiB ([`HttpLimits`]' default) and 64
-    /// header lines, complete within 10 s of the connection.
+    /// header lines, a body of at most 64 KiB, the whole request within 10 s
+    /// (of the connection, or of the previous response on a kept-alive one).
     pub const fn new() -> ServeConfig {
         ServeConfig {
             limits: HttpLimits::new(),
             max_headers: 64,
             head_timeout: Duration::from_secs(10),
+            max_body: 64 * 1024,
         }
     }
 
@@ -67,10 +73,18 @@ impl ServeConfig {
         self
     }
 
-    /// How long a client has to send its whole request head (a slow client
-    /// holds a connection and its buffer for no longer).
+    /// How long a client has to send a whole request, head and body (a slow
+    /// client holds a connection and its buffer for no longer); on a
+    /// kept-alive connection, also how long it may sit idle between requests.
     pub const fn with_head_timeout(mut self, timeout: Duration) -> ServeConfig {
         self.head_timeout = timeout;
+        self
+    }
+
+    /// The largest request body read (after its chunked framing is removed);
+    /// a longer one is answered `413 Payload Too Large`.
+    pub const fn with_max_body(mut self, max: usize) -> ServeConfig {
+        self.max_body = max;
         self
     }
 
@@ -84,14 +98,20 @@ impl ServeConfig {
         self.max_headers
     }
 
-    /// The time allowed for the request head.
+    /// The time allowed for a request (and for an idle kept-alive connection).
     pub const fn head_timeout(&self) -> Duration {
         self.head_timeout
     }
+
+    /// The largest request body read.
+    pub const fn max_body(&self) -> usize {
+        self.max_body
+    }
 }
 
-/// What a handler gets: the request head (the body is not read).
-pub type Request = http::Request<()>;
+/// What a handler gets: the request head and its whole body (empty when
+/// none was sent), read within [`ServeConfig::max_body`].
+pub type Request = http::Request<Bytes>;
 
 /// What a handler answers a request with.
 pub enum Reply {
@@ -106,8 +126,9 @@ pub enum Reply {
         /// Headers sent after the event-stream ones.
         headers: HeaderMap,
     },
-    /// Any other response, with its whole body (`content-length` is set,
-    /// the connection closes after it).
+    /// Any other response, with its whole body (`content-length` is set).
+    /// The connection then serves the client's next request, unless the
+    /// request was HTTP/1.0 or said `connection: close`.
     Full(http::Response<Bytes>),
 }
 
@@ -155,25 +176,29 @@ impl fmt::Debug for Reply {
     }
 }
 
-/// Serves one HTTP/1.1 connection: reads the request head (within
+/// Serves one HTTP/1.1 connection: reads a request (head and body, within
 /// `config`'s size, header count and time limits), asks `handler` for a
-/// [`Reply`] and writes it, then returns (one request per connection: the
-/// response says `connection: close`, or the event stream runs until its
-/// source ends or the client goes away).
+/// [`Reply`] and writes it. After a [`Reply::Full`] the connection stays
+/// open for the next request when the client allows it (HTTP/1.1 without
+/// `connection: close`); an event stream runs until its source ends or the
+/// client goes away, and ends the connection.
 ///
-/// The request's body is not read; the handler gets the head as an
-/// `http::Request<()>`. Requests the handler never sees are answered here:
-/// `400 Bad Request` for a malformed head (or an unparsable method, target or
-/// header), `431 Request Header Fields Too Large` for a head over the limits;
-/// a client that sends nothing within the head timeout, or closes first, gets
-/// no answer. Routing (404, 405 with [`Reply::method_not_allowed`]) is the
-/// handler's.
+/// The handler gets the whole request as an `http::Request<Bytes>`
+/// ([`Request`]): a body sent with `Content-Length` or chunked is read first
+/// (a client sending `expect: 100-continue` is told to go on). Requests the
+/// handler never sees are answered here, and the connection closed: `400
+/// Bad Request` for a malformed head (or an unparsable method, target or
+/// header) or body framing, `413 Payload Too Large` for a body over
+/// [`ServeConfig::max_body`], `431 Request Header Fields Too Large` for a
+/// head over the limits; a client that sends nothing within the head
+/// timeout, or closes first, gets no answer. Routing (404, 405 with
+/// [`Reply::method_not_allowed`]) is the handler's.
 ///
 /// # Errors
 ///
 /// [`Error::Io`] when reading or writing fails (a client going away
-/// mid-stream is one); [`Error::Http`] for a malformed request, after the
-/// 400 or 431 was sent.
+/// mid-stream is one); [`Error::Http`] for a refused request, after the
+/// 400, 413 or 431 was sent.
 ///
 /// # Examples
 ///
@@ -184,7 +209,7 @@ impl fmt::Debug for Reply {
 /// use sse_rt::EventFrame;
 ///
 /// let rt = VirtualRuntime::new();
-/// let handler = |request: http::Request<()>| {
+/// let handler = |request: sse_rt::server::Request| {
 ///     let rt = rt.clone();
 ///     async move {
 ///         match (request.method().as_str(), request.uri().path()) {
@@ -204,9 +229,12 @@ impl fmt::Debug for Reply {
 /// assert!(response.starts_with("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"));
 /// assert!(response.ends_with("\r\n\r\nb\r\ndata: Hel\n\n\r\na\r\ndata: lo\n\n\r\n0\r\n\r\n"));
 ///
-/// let mut conn = Canned::new(b"GET /nope HTTP/1.1\r\n\r\n");
+/// // Two requests on one connection: the answer to the first keeps it open.
+/// let mut conn = Canned::new(b"GET /nope HTTP/1.1\r\n\r\nPOST /tokens HTTP/1.1\r\n\r\n");
 /// rt.block_on(serve_connection(&mut conn, &rt, &config, &handler))?;
-/// assert!(conn.written().starts_with(b"HTTP/1.1 404 Not Found\r\n"));
+/// let response = String::from_utf8(conn.written().to_vec())?;
+/// assert!(response.starts_with("HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n"));
+/// assert!(response.contains("HTTP/1.1 405 Method Not Allowed\r\nallow: GET\r\n"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub async fn serve_connection<IO, H, F>(
@@ -217,143 +245,276 @@ pub async fn serve_connection<IO, H, F>(
 ) -> Result<(), Error>
 where
     IO: AsyncRead + AsyncWrite + Unpin,
-    H: Fn(http::Request<()>) -> F,
+    H: Fn(Request) -> F,
     F: Future<Output = Reply>,
 {
-    let mut io = io;
-    let request = match read_request(&mut io, runtime, config).await? {
-        Head::Request(request) => request,
-        Head::Gone => return Ok(()),
-        Head::Refused(status, error) => {
-            write_full(&mut io, &simple(status), false).await?;
-            return Err(error);
-        }
+    let mut conn = Conn {
+        io,
+        buf: Vec::new(),
+        filled: 0,
     };
-    let head_only = request.method() == Method::HEAD;
-    let http10 = request.version() == http::Version::HTTP_10;
-    match handler(request).await {
-        Reply::Full(response) => write_full(&mut io, &response, head_only).await?,
-        Reply::Events { body, headers } => {
-            let extra = match header_pairs(&headers) {
-                Some(extra) => extra,
-                None => {
-                    let error = StatusCode::INTERNAL_SERVER_ERROR;
-                    return write_full(&mut io, &simple(error), false)
-                        .await
-                        .map_err(Error::from);
+    loop {
+        let request = match conn.read_request(runtime, config).await? {
+            Head::Request(request) => *request,
+            Head::Gone => return Ok(()),
+            Head::Refused(status, error) => {
+                write_full(&mut conn.io, &simple(status), false, false).await?;
+                return Err(error);
+            }
+        };
+        let head_only = request.method() == Method::HEAD;
+        let http10 = request.version() == http::Version::HTTP_10;
+        let keep_alive = !http10 && !asks_to_close(request.headers());
+        match handler(request).await {
+            Reply::Full(response) => {
+                write_full(&mut conn.io, &response, head_only, keep_alive).await?;
+                if !keep_alive {
+                    return Ok(());
                 }
-            };
-            let pairs: Vec<(&str, &str)> = extra.iter().map(|(n, v)| (*n, *v)).collect();
-            let mut head = Vec::new();
-            if let Err(e) = ResponseHead::new()
-                .chunked(!http10)
-                .headers(&pairs)
-                .encode_to_vec(&mut head)
-            {
-                write_full(&mut io, &simple(StatusCode::INTERNAL_SERVER_ERROR), false).await?;
-                return Err(Error::Http(e));
             }
-            write_all(&mut io, &head).await?;
-            flush(&mut io).await?;
-            if head_only {
-                return Ok(());
+            Reply::Events { body, headers } => {
+                return stream_events(conn.io, body, &headers, head_only, http10).await;
             }
-            // The body has its own keepalive clock: each of its chunks is
-            // written and flushed as it comes.
-            let mut out = FrameWriter::new(io, !http10);
-            let mut body = body;
-            while let Some(Ok(bytes)) = poll_fn(|cx| Pin::new(&mut body).poll_next(cx)).await {
-                out.write(&bytes).await?;
-            }
-            out.finish().await?;
         }
     }
+}
+
+/// Writes an event-stream response: the head, then each of the body's
+/// chunks as it comes (chunked unless `http10`).
+async fn stream_events<IO: AsyncWrite + Unpin>(
+    mut io: IO,
+    body: EventBody<BoxFrameStream>,
+    headers: &HeaderMap,
+    head_only: bool,
+    http10: bool,
+) -> Result<(), Error> {
+    let Some(extra) = header_pairs(headers) else {
+        let error = StatusCode::INTERNAL_SERVER_ERROR;
+        return write_full(&mut io, &simple(error), false, false)
+            .await
+            .map_err(Error::from);
+    };
+    let pairs: Vec<(&str, &str)> = extra.iter().map(|(n, v)| (*n, *v)).collect();
+    let mut head = Vec::new();
+    if let Err(e) = ResponseHead::new()
+        .chunked(!http10)
+        .headers(&pairs)
+        .encode_to_vec(&mut head)
+    {
+        let error = StatusCode::INTERNAL_SERVER_ERROR;
+        write_full(&mut io, &simple(error), false, false).await?;
+        return Err(Error::Http(e));
+    }
+    write_all(&mut io, &head).await?;
+    flush(&mut io).await?;
+    if head_only {
+        return Ok(());
+    }
+    // The body has its own keepalive clock: each of its chunks is
+    // written and flushed as it comes.
+    let mut out = FrameWriter::new(io, !http10);
+    let mut body = body;
+    while let Some(Ok(bytes)) = poll_fn(|cx| Pin::new(&mut body).poll_next(cx)).await {
+        out.write(&bytes).await?;
+    }
+    out.finish().await?;
     Ok(())
 }
 
-/// The request head, or why there is none.
+/// Whether a `connection` header lists `close`.
+fn asks_to_close(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(http::header::CONNECTION)
+        .iter()
+        .flat_map(|value| value.as_bytes().split(|&b| b == b','))
+        .any(|token| token.trim_ascii().eq_ignore_ascii_case(b"close"))
+}
+
+/// A request, or why there is none.
 enum Head {
-    Request(http::Request<()>),
+    /// Boxed: a request is much larger than the other variants.
+    Request(Box<Request>),
     /// The client closed, or sent nothing in time: nothing to answer.
     Gone,
-    /// Answer with this status, and report the error.
+    /// Answer with this status (and close), and report the error.
     Refused(StatusCode, Error),
 }
 
-async fn read_request<IO: AsyncRead + Unpin>(
-    io: &mut IO,
-    runtime: &dyn Runtime,
-    config: &ServeConfig,
-) -> Result<Head, Error> {
-    let mut timer = runtime.new_timer(runtime.now() + config.head_timeout);
-    let mut buf: Vec<u8> = Vec::new();
-    let mut filled = 0;
-    loop {
-        let mut headers = vec![EMPTY_HEADER; config.max_headers];
-        match parse_request(&buf[..filled], &mut headers, &config.limits) {
-            Ok(Parsed::Complete(head)) => {
-                let refused = |e| Head::Refused(StatusCode::BAD_REQUEST, e);
-                let mut request = http::Request::new(());
-                let Ok(method) = Method::from_bytes(head.method.as_bytes()) else {
-                    return Ok(refused(invalid("method")));
-                };
-                let Ok(uri) = head.path.parse::<http::Uri>() else {
-                    return Ok(refused(invalid("request target")));
-                };
-                *request.method_mut() = method;
-                *request.uri_mut() = uri;
-                *request.version_mut() = match head.version {
-                    0 => http::Version::HTTP_10,
-                    _ => http::Version::HTTP_11,
-                };
-                for header in head.headers {
-                    let (Ok(name), Ok(value)) = (
-                        HeaderName::from_bytes(header.name.as_bytes()),
-                        HeaderValue::from_bytes(header.value),
-                    ) else {
-                        return Ok(refused(invalid("header")));
+/// A connection and the bytes read from it but not used yet (the start of
+/// the next request, when a client sends several at once).
+struct Conn<IO> {
+    io: IO,
+    buf: Vec<u8>,
+    filled: usize,
+}
+
+/// What `Conn::read` got.
+enum Read {
+    /// More bytes are in the buffer.
+    More,
+    /// The client closed, or the request's time is up.
+    Gone,
+}
+
+impl<IO: AsyncRead + AsyncWrite + Unpin> Conn<IO> {
+    /// Reads the next request, head and body, before the head timeout.
+    async fn read_request(
+        &mut self,
+        runtime: &dyn Runtime,
+        config: &ServeConfig,
+    ) -> Result<Head, Error> {
+        let mut timer = runtime.new_timer(runtime.now() + config.head_timeout);
+        let (request, framing) = loop {
+            let mut headers = vec![EMPTY_HEADER; config.max_headers];
+            match parse_request(&self.buf[..self.filled], &mut headers, &config.limits) {
+                Ok(Parsed::Complete(head)) => {
+                    let request = match request_of(&head) {
+                        Ok(request) => request,
+                        Err(error) => return Ok(Head::Refused(StatusCode::BAD_REQUEST, error)),
                     };
-                    request.headers_mut().append(name, value);
+                    let framing = match head.framing() {
+                        Ok(framing) => framing,
+                        Err(e) => {
+                            return Ok(Head::Refused(StatusCode::BAD_REQUEST, Error::Http(e)))
+                        }
+                    };
+                    let head_len = head.head_len;
+                    self.consume(head_len);
+                    break (request, framing);
                 }
-                return Ok(Head::Request(request));
+                Ok(Parsed::Partial) => {}
+                Err(e @ (HttpError::HeadTooLarge { .. } | HttpError::TooManyHeaders { .. })) => {
+                    return Ok(Head::Refused(
+                        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                        Error::Http(e),
+                    ));
+                }
+                Err(e) => return Ok(Head::Refused(StatusCode::BAD_REQUEST, Error::Http(e))),
             }
-            Ok(Parsed::Partial) => {}
-            Err(e @ (HttpError::HeadTooLarge { .. } | HttpError::TooManyHeaders { .. })) => {
+            // Room for the next read, at most one byte past the limit (which
+            // the parser then reports).
+            let room = (config.limits.max_head_len + 1).saturating_sub(self.filled);
+            if room == 0 {
                 return Ok(Head::Refused(
                     StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-                    Error::Http(e),
+                    Error::Http(HttpError::HeadTooLarge {
+                        limit: config.limits.max_head_len,
+                    }),
                 ));
             }
-            Err(e) => return Ok(Head::Refused(StatusCode::BAD_REQUEST, Error::Http(e))),
-        }
-        // Room for the next read, at most one byte past the limit (which
-        // the parser then reports).
-        let room = (config.limits.max_head_len + 1)
-            .saturating_sub(filled)
-            .min(4096);
-        if room == 0 {
-            return Ok(Head::Refused(
-                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-                Error::Http(HttpError::HeadTooLarge {
-                    limit: config.limits.max_head_len,
-                }),
-            ));
-        }
-        buf.resize(filled + room, 0);
-        let read = poll_fn(|cx| {
-            if let Poll::Ready(read) = Pin::new(&mut *io).poll_read(cx, &mut buf[filled..]) {
-                return Poll::Ready(Some(read));
+            if let Read::Gone = self.read(room, timer.as_mut()).await? {
+                return Ok(Head::Gone);
             }
-            timer.as_mut().poll(cx).map(|()| None)
-        })
-        .await;
-        match read {
-            None | Some(Ok(0)) => return Ok(Head::Gone),
-            Some(Ok(n)) => filled += n,
-            Some(Err(e)) if e.kind() == io::ErrorKind::Interrupted => {}
-            Some(Err(e)) => return Err(Error::Io(e)),
+        };
+        let too_large = || {
+            Head::Refused(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Error::Http(HttpError::BodyTooLarge {
+                    limit: config.max_body,
+                }),
+            )
+        };
+        if matches!(framing, Framing::Length(n) if n > config.max_body as u64) {
+            return Ok(too_large());
+        }
+        let expects_body = framing != Framing::Length(0);
+        let expect = request.headers().get(http::header::EXPECT);
+        if expects_body
+            && expect.is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"))
+        {
+            write_all(&mut self.io, b"HTTP/1.1 100 Continue\r\n\r\n").await?;
+            flush(&mut self.io).await?;
+        }
+        let mut decoder = BodyDecoder::new(framing, config.limits);
+        let mut body = Vec::new();
+        while !decoder.is_done() {
+            let step = match decoder.decode(&self.buf[..self.filled]) {
+                Ok(step) => step,
+                Err(e) => return Ok(Head::Refused(StatusCode::BAD_REQUEST, Error::Http(e))),
+            };
+            if body.len() + step.data.len() > config.max_body {
+                return Ok(too_large());
+            }
+            body.extend_from_slice(step.data);
+            let consumed = step.consumed;
+            self.consume(consumed);
+            if consumed == 0 || self.filled == 0 {
+                if decoder.is_done() {
+                    break;
+                }
+                if let Read::Gone = self.read(READ_SIZE, timer.as_mut()).await? {
+                    return Ok(Head::Gone);
+                }
+            }
+        }
+        Ok(Head::Request(Box::new(request.map(|()| Bytes::from(body)))))
+    }
+
+    /// Reads at most `room` more bytes into the buffer, unless `timer`
+    /// fires first.
+    async fn read(
+        &mut self,
+        room: usize,
+        mut timer: Pin<&mut dyn crate::AsyncTimer>,
+    ) -> Result<Read, Error> {
+        let end = self.filled + room.min(READ_SIZE);
+        self.buf.resize(end, 0);
+        loop {
+            let (io, buf) = (&mut self.io, &mut self.buf[self.filled..end]);
+            let read = poll_fn(|cx| {
+                if let Poll::Ready(read) = Pin::new(&mut *io).poll_read(cx, buf) {
+                    return Poll::Ready(Some(read));
+                }
+                timer.as_mut().poll(cx).map(|()| None)
+            })
+            .await;
+            return match read {
+                None | Some(Ok(0)) => Ok(Read::Gone),
+                Some(Ok(n)) => {
+                    self.filled += n;
+                    Ok(Read::More)
+                }
+                Some(Err(e)) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Some(Err(e)) => Err(Error::Io(e)),
+            };
         }
     }
+
+    /// Drops the first `n` buffered bytes (they were used).
+    fn consume(&mut self, n: usize) {
+        self.buf.copy_within(n..self.filled, 0);
+        self.filled -= n;
+    }
+}
+
+/// The most bytes one read takes.
+const READ_SIZE: usize = 4096;
+
+/// The request of a parsed head, with no body yet.
+fn request_of(head: &RequestHead<'_, '_>) -> Result<http::Request<()>, Error> {
+    let mut request = http::Request::new(());
+    let Ok(method) = Method::from_bytes(head.method.as_bytes()) else {
+        return Err(invalid("method"));
+    };
+    let Ok(uri) = head.path.parse::<http::Uri>() else {
+        return Err(invalid("request target"));
+    };
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    *request.version_mut() = match head.version {
+        0 => http::Version::HTTP_10,
+        _ => http::Version::HTTP_11,
+    };
+    for header in head.headers {
+        let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(header.name.as_bytes()),
+            HeaderValue::from_bytes(header.value),
+        ) else {
+            return Err(invalid("header"));
+        };
+        request.headers_mut().append(name, value);
+    }
+    Ok(request)
 }
 
 fn invalid(what: &'static str) -> Error {
@@ -376,11 +537,12 @@ fn header_pairs(headers: &HeaderMap) -> Option<Vec<(&str, &str)>> {
         .collect()
 }
 
-/// Writes a whole response, closing the connection after it.
+/// Writes a whole response; `connection: close` unless `keep_alive`.
 async fn write_full<IO: AsyncWrite + Unpin>(
     io: &mut IO,
     response: &http::Response<Bytes>,
     head_only: bool,
+    keep_alive: bool,
 ) -> io::Result<()> {
     let status = response.status();
     let mut head = format!(
@@ -405,13 +567,11 @@ async fn write_full<IO: AsyncWrite + Unpin>(
         head.extend_from_slice(b"\r\n");
     }
     let body = response.body();
-    head.extend_from_slice(
-        format!(
-            "content-length: {}\r\nconnection: close\r\n\r\n",
-            body.len()
-        )
-        .as_bytes(),
-    );
+    head.extend_from_slice(format!("content-length: {}\r\n", body.len()).as_bytes());
+    if !keep_alive {
+        head.extend_from_slice(b"connection: close\r\n");
+    }
+    head.extend_from_slice(b"\r\n");
     write_all(io, &head).await?;
     if !head_only {
         write_all(io, body).await?;

@@ -8,7 +8,7 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use futures_io::{AsyncRead, AsyncWrite};
 
-use super::{serve_connection, Reply, ServeConfig};
+use super::{serve_connection, Reply, Request, ServeConfig};
 use crate::Runtime;
 
 /// A source of connections: the one thing a runtime crate supplies for
@@ -35,7 +35,9 @@ pub trait Listener {
 /// and returns once every open connection has ended. End the streams at
 /// that point ([`Hub::shutdown`](super::Hub::shutdown), dropping the
 /// [`Sender`](super::Sender)s): a stream that never ends keeps `serve` from
-/// returning.
+/// returning. A kept-alive connection waiting for its next request ends at
+/// its [head timeout](ServeConfig::with_head_timeout), so `serve` may return
+/// up to that long after the streams end.
 ///
 /// Every connection runs on the task that polls `serve`, each woken on its
 /// own (nothing is spawned, no runtime needed beyond the listener and the
@@ -71,7 +73,7 @@ pub trait Listener {
 /// let rt = VirtualRuntime::new();
 /// let request = Canned::new(b"GET / HTTP/1.1\r\n\r\n");
 /// let listener = Two(VecDeque::from([request.clone(), request]));
-/// let handler = |_: http::Request<()>| {
+/// let handler = |_: sse_rt::server::Request| {
 ///     let rt = rt.clone();
 ///     async move {
 ///         let hello = EncodedFrame::new(sse_rt::EventFrame::new("hello")).unwrap();
@@ -93,7 +95,7 @@ pub async fn serve<L, R, H, F>(
 where
     L: Listener,
     R: Runtime,
-    H: Fn(http::Request<()>) -> F + Sync,
+    H: Fn(Request) -> F + Sync,
     F: Future<Output = Reply> + Send,
 {
     let mut listener = Some(listener);

@@ -395,7 +395,8 @@ macro_rules! scenario_tests {
             close_during_wait, one_shot_post_not_resent, replayable_post_resent,
             limit_error_surfaced, bodies);
         $crate::scenario_tests!(@server $block_on, $runtime, $connect, server_stream_intact,
-            server_keepalive_idle, server_resume, server_slow_subscriber);
+            server_keepalive_idle, server_resume, server_slow_subscriber,
+            server_headers_per_http_version, server_many_subscribers);
     };
     (@server $block_on:path, $runtime:expr, $connect:expr, $($name:ident),+) => {
         /// The server scenarios of

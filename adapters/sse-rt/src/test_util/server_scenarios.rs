@@ -27,7 +27,7 @@ use futures_io::{AsyncRead, AsyncWrite};
 use http::StatusCode;
 use sse_proto::http::{parse_response, BodyDecoder, HttpLimits, Parsed, EMPTY_HEADER};
 use sse_proto::server::{response_headers, HttpVersion, LastEventId};
-use sse_proto::{EventFrame, Frame};
+use sse_proto::{EventFrame, Frame, StreamEnd};
 
 use crate::server::{
     serve_connection, EventBody, Hub, HubConfig, Receiver, Reply, Request, ServeConfig,
@@ -129,7 +129,9 @@ fn read_response(
                 status,
                 headers,
                 items,
-                complete: body.is_done(),
+                // A close-delimited body is complete here; a chunked one
+                // only after its last chunk.
+                complete: body.finish() == StreamEnd::Clean,
             });
         }
         pending = buf[..n].to_vec();
@@ -231,7 +233,7 @@ fn subscribe_reply(hub: &Hub, rt: &(impl Runtime + Clone), id: LastEventId<'_>) 
     }
 }
 
-fn last_event_id(request: &http::Request<()>) -> LastEventId<'_> {
+fn last_event_id(request: &Request) -> LastEventId<'_> {
     LastEventId::from_values(
         request
             .headers()
@@ -255,7 +257,7 @@ where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let clients = Clients::start(vec![(request("/events", ""), None, read_all())], true);
-    let handler = |request: http::Request<()>| {
+    let handler = |request: Request| {
         let rt = rt.clone();
         async move {
             assert_eq!(request.uri().path(), "/events");
@@ -309,7 +311,7 @@ where
     let three_keepalives: Stop = Box::new(|items| items.iter().filter(|i| *i == ":").count() >= 3);
     let clients = Clients::start(vec![(request("/events", ""), None, three_keepalives)], true);
     let idle: Mutex<Option<crate::server::Sender>> = Mutex::new(None);
-    let handler = |_: http::Request<()>| {
+    let handler = |_: Request| {
         let (tx, body) = EventBody::channel(rt.clone(), 1);
         *idle.lock().unwrap_or_else(PoisonError::into_inner) = Some(tx); // never sends
         let body: EventBody<Receiver> = body.keepalive(Duration::from_millis(20));
@@ -361,7 +363,7 @@ where
         false,
     );
     let subscribed = std::cell::Cell::new(0);
-    let handler = |request: http::Request<()>| {
+    let handler = |request: Request| {
         let query = crate::server::query_last_event_id(
             request.uri().path_and_query().map_or("", |p| p.as_str()),
         )
@@ -509,7 +511,7 @@ where
     );
     let done = AtomicBool::new(false);
     let subscribed = Progress::default();
-    let handler = |_: http::Request<()>| {
+    let handler = |_: Request| {
         let reply = subscribe_reply(&hub, &rt, LastEventId::Absent);
         subscribed.bump();
         async move { reply }
@@ -583,6 +585,181 @@ where
         (1..=got.len()).collect::<Vec<_>>(),
         "a prefix, in order"
     );
+}
+
+/// The framing follows the request's HTTP version: an HTTP/1.0 client gets
+/// a body delimited by the end of the connection (`connection: close`, no
+/// `transfer-encoding`, no chunk sizes in the body), an HTTP/1.1 client a
+/// chunked body (`connection: keep-alive`, `transfer-encoding: chunked`,
+/// ended by the last chunk); both get the event-stream headers and the same
+/// events.
+///
+/// # Panics
+///
+/// When a client gets anything else.
+pub async fn server_headers_per_http_version<R, C, F, S>(rt: R, connect: C)
+where
+    R: Runtime + Clone,
+    C: Fn(SocketAddr) -> F,
+    F: Future<Output = io::Result<S>>,
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let http10 = b"GET /events HTTP/1.0\r\nAccept: text/event-stream\r\n\r\n".to_vec();
+    let clients = Clients::start(
+        vec![
+            (http10, None, read_all()),
+            (request("/events", ""), None, read_all()),
+        ],
+        true,
+    );
+    let handler = |_: Request| {
+        let (tx, body) = EventBody::channel(rt.clone(), 2);
+        for frame in [
+            EventFrame::new("one").with_id("1"),
+            EventFrame::new("two\nlines").with_event_type("named"),
+        ] {
+            tx.try_send(frame).expect("room for the frames");
+        }
+        async move { Reply::events(body) } // `tx` dropped: the body ends
+    };
+    let config = ServeConfig::new();
+    for _ in 0..2 {
+        let socket = connect(clients.addr).await.expect("connect");
+        serve_connection(socket, &rt, &config, &handler)
+            .await
+            .expect("served");
+    }
+    let responses = clients.finish();
+    let events = ["message 1 one", "named 1 two\nlines"];
+    let sse: Vec<(String, String)> = response_headers(HttpVersion::Http11)
+        .iter()
+        .filter(|(name, _)| *name != "connection")
+        .map(|&(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    let pair = |n: &str, v: &str| (n.to_string(), v.to_string());
+    let mut close_delimited = sse.clone();
+    close_delimited.push(pair("connection", "close"));
+    let mut chunked = sse;
+    chunked.extend([
+        pair("connection", "keep-alive"),
+        pair("transfer-encoding", "chunked"),
+    ]);
+    for (response, want) in responses.iter().zip([close_delimited, chunked]) {
+        assert_eq!(response.status, 200);
+        let mut headers = response.headers.clone();
+        headers.sort();
+        let mut want = want;
+        want.sort();
+        assert_eq!(headers, want, "{response:?}");
+        assert_eq!(response.items, events, "{response:?}");
+        assert!(response.complete, "{response:?}");
+    }
+}
+
+/// How many subscribers [`server_many_subscribers`] serves at once.
+pub const MANY_SUBSCRIBERS: usize = 1000;
+
+/// [`MANY_SUBSCRIBERS`] (1,000) clients subscribe at once over real TCP,
+/// served by [`serve`](crate::server::serve) on one task (the runtime's
+/// sockets, connected to the client thread, as its connections); once all
+/// are subscribed, 10 events are broadcast and the hub shuts down: every
+/// client gets every event, in order, and a cleanly ended body.
+///
+/// The client thread's listener has a backlog of 2,048 (the runtime side
+/// connects faster than the thread accepts), and reads the responses one
+/// after the other (each fits in the socket's buffers). 2,000 sockets are
+/// open at the peak.
+///
+/// # Panics
+///
+/// When a client gets anything else.
+pub async fn server_many_subscribers<R, C, F, S>(rt: R, connect: C)
+where
+    R: Runtime + Clone,
+    C: Fn(SocketAddr) -> F,
+    F: Future<Output = io::Result<S>>,
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    const EVENTS: usize = 10;
+    let listener = listen_with_backlog(2048).expect("bind 127.0.0.1:0");
+    let addr = listener.local_addr().expect("local address");
+    let clients = thread::spawn(move || -> io::Result<Vec<Response>> {
+        let sockets = (0..MANY_SUBSCRIBERS)
+            .map(|_| {
+                let (mut socket, _) = listener.accept()?;
+                socket.write_all(&request("/events", ""))?;
+                Ok(socket)
+            })
+            .collect::<io::Result<Vec<_>>>()?;
+        sockets
+            .into_iter()
+            .map(|mut socket| read_response(&mut socket, |_| false))
+            .collect()
+    });
+    let mut sockets = Vec::with_capacity(MANY_SUBSCRIBERS);
+    for _ in 0..MANY_SUBSCRIBERS {
+        sockets.push(connect(addr).await.expect("connect"));
+    }
+    let hub = Hub::new(HubConfig::new());
+    let subscribed = Progress::default();
+    let handler = |_: Request| {
+        let reply = subscribe_reply(&hub, &rt, LastEventId::Absent);
+        subscribed.bump();
+        async move { reply }
+    };
+    let broadcast = async {
+        subscribed.at_least(MANY_SUBSCRIBERS).await;
+        for i in 1..=EVENTS {
+            let published = hub
+                .publish("t", EventFrame::new(&format!("e{i}")))
+                .expect("publish");
+            assert_eq!(published.queued, MANY_SUBSCRIBERS);
+        }
+        hub.shutdown();
+    };
+    crate::server::serve(
+        Connected(sockets),
+        rt.clone(),
+        ServeConfig::new(),
+        handler,
+        broadcast,
+    )
+    .await
+    .expect("serve");
+    let responses = clients.join().expect("client thread").expect("responses");
+    assert_eq!(responses.len(), MANY_SUBSCRIBERS);
+    let events: Vec<String> = (1..=EVENTS).map(|i| format!("message {i} e{i}")).collect();
+    for response in &responses {
+        assert_sse_headers(response);
+        assert_eq!(response.items, events);
+        assert!(response.complete);
+    }
+    assert_eq!(hub.metrics().subscribers, 0, "every subscription dropped");
+}
+
+/// A TCP listener on `127.0.0.1:0` with a listen backlog of `backlog`
+/// (std's is 128).
+fn listen_with_backlog(backlog: i32) -> io::Result<TcpListener> {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)?;
+    socket.bind(&SocketAddr::from((Ipv4Addr::LOCALHOST, 0)).into())?;
+    socket.listen(backlog)?;
+    Ok(socket.into())
+}
+
+/// Connections already open, as a [`Listener`](crate::server::Listener)
+/// for `serve`: each is handed out once, then nothing more comes.
+struct Connected<S>(Vec<S>);
+
+impl<S> crate::server::Listener for Connected<S>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    type Io = S;
+
+    fn poll_accept(&mut self, _: &mut Context<'_>) -> Poll<io::Result<S>> {
+        // Never woken once empty: `serve`'s shutdown signal ends it.
+        self.0.pop().map_or(Poll::Pending, |io| Poll::Ready(Ok(io)))
+    }
 }
 
 /// The handler [`serve_over_tcp`] gives to the runtime's `serve`.
