@@ -445,3 +445,77 @@ fn serve_is_send() {
     );
     assert_send(&serving);
 }
+
+/// A connection that sends `request`, then neither more nor its end.
+#[derive(Clone, Default)]
+struct KeptAlive(Shared);
+
+impl futures_io::AsyncRead for KeptAlive {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        if self.0.read == self.0.request.len() {
+            return Poll::Pending;
+        }
+        Pin::new(&mut self.0).poll_read(cx, buf)
+    }
+}
+
+impl futures_io::AsyncWrite for KeptAlive {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write(cx, buf)
+    }
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+    fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// A listener handing out kept-alive connections, then nothing.
+struct KeptAliveConns(Vec<KeptAlive>);
+
+impl sse_rt::server::Listener for KeptAliveConns {
+    type Io = KeptAlive;
+    fn poll_accept(&mut self, _: &mut Context<'_>) -> Poll<io::Result<KeptAlive>> {
+        self.0.pop().map_or(Poll::Pending, |c| Poll::Ready(Ok(c)))
+    }
+}
+
+#[test]
+fn shutdown_ends_kept_alive_connections_waiting_for_a_request() {
+    use sse_rt::server::serve;
+    use sse_rt::Runtime;
+
+    let rt = VirtualRuntime::new();
+    // One client got its answer and keeps the connection for more; one has
+    // sent nothing yet.
+    let answered = KeptAlive(Shared {
+        request: b"GET /missing HTTP/1.1\r\n\r\n".to_vec(),
+        ..Shared::default()
+    });
+    let silent = KeptAlive::default();
+    let handler = |_: Request| async { Reply::status(StatusCode::NOT_FOUND) };
+    let mut timer = rt.new_timer(rt.now() + Duration::from_secs(1));
+    let shutdown = std::future::poll_fn(|cx| timer.as_mut().poll(cx));
+    let listener = KeptAliveConns(vec![answered.clone(), silent.clone()]);
+    let config = ServeConfig::new().with_head_timeout(Duration::from_secs(30));
+    rt.block_on(serve(listener, rt.clone(), config, handler, shutdown))
+        .unwrap();
+    // Both ended at the shutdown, not at the head timeout.
+    assert_eq!(rt.elapsed(), Duration::from_secs(1));
+    let wire = answered.0.written.lock().unwrap().clone();
+    let (status, headers, _) = parse(&wire);
+    assert_eq!(status, 404);
+    assert!(!headers
+        .iter()
+        .any(|(n, v)| n == "connection" && v == "close"));
+    assert!(silent.0.written.lock().unwrap().is_empty());
+}

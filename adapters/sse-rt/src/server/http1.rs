@@ -5,6 +5,7 @@ use std::fmt;
 use std::future::{poll_fn, Future};
 use std::io;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::Poll;
 use std::time::Duration;
 
@@ -248,13 +249,51 @@ where
     H: Fn(Request) -> F,
     F: Future<Output = Reply>,
 {
+    serve_connection_until(io, runtime, config, handler, &Draining::new()).await
+}
+
+/// Set when `serve` stops: a connection with no request under way ends.
+#[derive(Debug, Default)]
+pub(super) struct Draining(AtomicBool);
+
+impl Draining {
+    pub(super) const fn new() -> Draining {
+        Draining(AtomicBool::new(false))
+    }
+
+    /// From now on, connections waiting for a request end (wake them so
+    /// that they see it).
+    pub(super) fn start(&self) {
+        self.0.store(true, Ordering::Release);
+    }
+
+    fn is_set(&self) -> bool {
+        self.0.load(Ordering::Acquire)
+    }
+}
+
+/// [`serve_connection`], except that once `draining` is set a kept-alive
+/// connection ends instead of waiting for its next request, and a full reply
+/// says `connection: close`.
+pub(super) async fn serve_connection_until<IO, H, F>(
+    io: IO,
+    runtime: &dyn Runtime,
+    config: &ServeConfig,
+    handler: &H,
+    draining: &Draining,
+) -> Result<(), Error>
+where
+    IO: AsyncRead + AsyncWrite + Unpin,
+    H: Fn(Request) -> F,
+    F: Future<Output = Reply>,
+{
     let mut conn = Conn {
         io,
         buf: Vec::new(),
         filled: 0,
     };
     loop {
-        let request = match conn.read_request(runtime, config).await? {
+        let request = match conn.read_request(runtime, config, draining).await? {
             Head::Request(request) => *request,
             Head::Gone => return Ok(()),
             Head::Refused(status, error) => {
@@ -267,6 +306,7 @@ where
         let keep_alive = !http10 && !asks_to_close(request.headers());
         match handler(request).await {
             Reply::Full(response) => {
+                let keep_alive = keep_alive && !draining.is_set();
                 write_full(&mut conn.io, &response, head_only, keep_alive).await?;
                 if !keep_alive {
                     return Ok(());
@@ -357,11 +397,13 @@ enum Read {
 }
 
 impl<IO: AsyncRead + AsyncWrite + Unpin> Conn<IO> {
-    /// Reads the next request, head and body, before the head timeout.
+    /// Reads the next request, head and body, before the head timeout;
+    /// `Gone` when `draining` is set before its first byte.
     async fn read_request(
         &mut self,
         runtime: &dyn Runtime,
         config: &ServeConfig,
+        draining: &Draining,
     ) -> Result<Head, Error> {
         let mut timer = runtime.new_timer(runtime.now() + config.head_timeout);
         let (request, framing) = loop {
@@ -402,7 +444,8 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> Conn<IO> {
                     }),
                 ));
             }
-            if let Read::Gone = self.read(room, timer.as_mut()).await? {
+            let idle = (self.filled == 0).then_some(draining);
+            if let Read::Gone = self.read(room, timer.as_mut(), idle).await? {
                 return Ok(Head::Gone);
             }
         };
@@ -442,7 +485,7 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> Conn<IO> {
                 if decoder.is_done() {
                     break;
                 }
-                if let Read::Gone = self.read(READ_SIZE, timer.as_mut()).await? {
+                if let Read::Gone = self.read(READ_SIZE, timer.as_mut(), None).await? {
                     return Ok(Head::Gone);
                 }
             }
@@ -451,17 +494,21 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> Conn<IO> {
     }
 
     /// Reads at most `room` more bytes into the buffer, unless `timer`
-    /// fires first.
+    /// fires or `stop` is set first.
     async fn read(
         &mut self,
         room: usize,
         mut timer: Pin<&mut dyn crate::AsyncTimer>,
+        stop: Option<&Draining>,
     ) -> Result<Read, Error> {
         let end = self.filled + room.min(READ_SIZE);
         self.buf.resize(end, 0);
         loop {
             let (io, buf) = (&mut self.io, &mut self.buf[self.filled..end]);
             let read = poll_fn(|cx| {
+                if stop.is_some_and(Draining::is_set) {
+                    return Poll::Ready(None);
+                }
                 if let Poll::Ready(read) = Pin::new(&mut *io).poll_read(cx, buf) {
                     return Poll::Ready(Some(read));
                 }

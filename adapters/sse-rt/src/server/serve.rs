@@ -8,7 +8,8 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use futures_io::{AsyncRead, AsyncWrite};
 
-use super::{serve_connection, Reply, Request, ServeConfig};
+use super::http1::{serve_connection_until, Draining};
+use super::{Reply, Request, ServeConfig};
 use crate::Runtime;
 
 /// A source of connections: the one thing a runtime crate supplies for
@@ -30,14 +31,14 @@ pub trait Listener {
 }
 
 /// Serves event streams over HTTP/1.1 on every connection of `listener`,
-/// each with [`serve_connection`] (same `config` and `handler`), until
-/// `shutdown` completes: then it stops accepting (the listener is dropped)
-/// and returns once every open connection has ended. End the streams at
-/// that point ([`Hub::shutdown`](super::Hub::shutdown), dropping the
+/// each with [`serve_connection`](super::serve_connection) (same `config`
+/// and `handler`), until `shutdown` completes: then it stops accepting (the
+/// listener is dropped), ends the connections that wait for a request (a
+/// request under way is answered, with `connection: close`), and returns
+/// once every open connection has ended. End the streams at that point
+/// ([`Hub::shutdown`](super::Hub::shutdown), dropping the
 /// [`Sender`](super::Sender)s): a stream that never ends keeps `serve` from
-/// returning. A kept-alive connection waiting for its next request ends at
-/// its [head timeout](ServeConfig::with_head_timeout), so `serve` may return
-/// up to that long after the streams end.
+/// returning.
 ///
 /// Every connection runs on the task that polls `serve`, each woken on its
 /// own (nothing is spawned, no runtime needed beyond the listener and the
@@ -100,17 +101,21 @@ where
 {
     let mut listener = Some(listener);
     let mut shutdown = pin!(shutdown);
+    // Declared before the connections, which borrow it.
+    let draining = Draining::new();
     let mut connections = Connections::default();
-    let (runtime, config, handler) = (&runtime, &config, &handler);
+    let (runtime, config, handler, draining) = (&runtime, &config, &handler, &draining);
     poll_fn(|cx| {
         if listener.is_some() && shutdown.as_mut().poll(cx).is_ready() {
             listener = None;
+            draining.start();
+            connections.wake_all();
         }
         while let Some(accepting) = &mut listener {
             match accepting.poll_accept(cx) {
                 Poll::Ready(Ok(io)) => connections.push(Box::pin(async move {
                     // The connection's own error ends it alone.
-                    let _ = serve_connection(io, runtime, config, handler).await;
+                    let _ = serve_connection_until(io, runtime, config, handler, draining).await;
                 })),
                 Poll::Ready(Err(e))
                     if matches!(
@@ -196,6 +201,13 @@ impl<'a> Connections<'a> {
 
     fn is_empty(&self) -> bool {
         self.live == 0
+    }
+
+    /// Marks every connection to be polled at the next `poll`.
+    fn wake_all(&self) {
+        for (_, waker) in self.slots.iter().flatten() {
+            waker.wake_by_ref();
+        }
     }
 
     /// Polls the connections woken since the last call.
