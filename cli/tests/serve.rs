@@ -275,6 +275,24 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 }
 
 #[test]
+fn out_of_range_options_are_usage_errors() {
+    for args in [
+        &["--tick-ms", "3600001"][..],
+        &["--keepalive", "86401"],
+        &["--request-timeout", "0"],
+        &["--max-connections", "0"],
+        &["--tls-cert", "cert.pem"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_sse"))
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+}
+
+#[test]
 fn the_page_has_the_event_source_and_the_form() {
     let server = Server::start(&["--tick-ms", "0"]);
     let mut response = get(server.addr, "/", "");

@@ -34,25 +34,30 @@ pub(crate) struct Args {
     #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
     /// A `tick` event (JSON data {"n":COUNTER,"unix_ms":TIME}) every this many
-    /// milliseconds; 0 turns the ticker off.
-    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    /// milliseconds (up to an hour); 0 turns the ticker off.
+    #[arg(long, value_name = "MS", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(..=3_600_000))]
     tick_ms: u64,
     /// How many events are kept for resuming by Last-Event-ID (at least 1,
     /// and at most 16 MiB of them).
     #[arg(long, value_name = "N", default_value_t = 1000)]
     history: usize,
-    /// A keepalive comment on a stream idle for this many seconds; 0: none.
-    #[arg(long, value_name = "SECS", default_value_t = 15)]
+    /// A keepalive comment on a stream idle for this many seconds (up to a
+    /// day); 0: none.
+    #[arg(long, value_name = "SECS", default_value_t = 15,
+          value_parser = clap::value_parser!(u64).range(..=86_400))]
     keepalive: u64,
     /// The largest POST /publish body, in bytes (a larger one gets 413).
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
     max_publish_bytes: usize,
     /// The most connections open at once (more wait to be accepted).
-    #[arg(long, value_name = "N", default_value_t = 4096)]
-    max_connections: usize,
+    #[arg(long, value_name = "N", default_value_t = 4096,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    max_connections: u32,
     /// Close a connection that sends no complete request head for this many
-    /// seconds (also the time allowed for a publish body).
-    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    /// seconds, up to a day (also the time allowed for a publish body).
+    #[arg(long, value_name = "SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
     request_timeout: u64,
     /// Serve HTTPS (h2 or http/1.1 by ALPN) with a certificate made at start
     /// for localhost, 127.0.0.1, ::1 and the --addr IP (browsers will warn).
@@ -161,7 +166,7 @@ async fn serve(args: Args, tls: Option<TlsAcceptor>) -> Result<(), Error> {
         request_timeout,
     });
     let graceful = GracefulShutdown::new();
-    let permits = Arc::new(Semaphore::new(args.max_connections.max(1)));
+    let permits = Arc::new(Semaphore::new(args.max_connections as usize));
     loop {
         let permit = tokio::select! {
             permit = permits.clone().acquire_owned() => permit,
