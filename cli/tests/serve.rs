@@ -405,6 +405,31 @@ fn no_ticks_with_tick_ms_0_and_an_unknown_id_gets_the_gap_notice() {
 }
 
 #[test]
+fn sse_listen_reads_it() {
+    let server = Server::start(&["--tick-ms", "20"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_sse"))
+        .args(["listen", "--max-events", "2", "--idle-timeout", "30"])
+        .arg(server.url("http", "/events"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert_eq!(lines[0]["type"], "open");
+    for line in &lines[1..] {
+        assert_eq!(
+            (&line["type"], &line["event"]),
+            (&"event".into(), &"tick".into())
+        );
+    }
+}
+
+#[test]
 fn keepalive_comments_on_an_idle_stream() {
     let server = Server::start(&["--tick-ms", "0", "--keepalive", "1"]);
     let mut response = get(server.addr, "/events", "");
