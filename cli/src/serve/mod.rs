@@ -7,7 +7,7 @@ mod routes;
 mod tls;
 
 use std::fmt;
-use std::io;
+use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -137,10 +137,10 @@ async fn serve(args: Args, tls: Option<TlsAcceptor>) -> Result<(), Error> {
     let listener = bind(args.addr)?;
     let addr = listener.local_addr()?;
     let scheme = if tls.is_some() { "https" } else { "http" };
-    eprintln!(
-        "sse serve: listening on {scheme}://{}/ (open it in a browser)",
+    say(format_args!(
+        "listening on {scheme}://{}/ (open it in a browser)",
         shown(addr)
-    );
+    ));
 
     let hub = Hub::new(
         HubConfig::new()
@@ -189,7 +189,7 @@ async fn serve(args: Args, tls: Option<TlsAcceptor>) -> Result<(), Error> {
             }
             // Out of file descriptors, say: wait instead of spinning.
             Err(e) => {
-                eprintln!("sse serve: accept: {e}");
+                say(format_args!("accept: {e}"));
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         }
@@ -204,12 +204,17 @@ async fn serve(args: Args, tls: Option<TlsAcceptor>) -> Result<(), Error> {
         .await
         .is_err()
     {
-        eprintln!(
-            "sse serve: connections still open after {} s, closed",
+        say(format_args!(
+            "connections still open after {} s, closed",
             GRACE.as_secs()
-        );
+        ));
     }
     Ok(())
+}
+
+/// A line on stderr, never a panic when stderr is gone (a closed pipe).
+fn say(line: fmt::Arguments<'_>) {
+    let _ = writeln!(io::stderr(), "sse serve: {line}");
 }
 
 /// A listener on `addr` with `SO_REUSEADDR` (a restart binds again at once)
