@@ -1,11 +1,12 @@
-//! `sse`: decode, encode and listen to Server-Sent Events from the command
-//! line. Built on `sse-proto`, and `sse-tokio` (`sse-reqwest` for https://) for
-//! `listen`.
+//! `sse`: decode, encode, listen to and serve Server-Sent Events from the
+//! command line. Built on `sse-proto`; `sse-tokio` (`sse-reqwest` for https://)
+//! for `listen`; `sse-rt`'s hub and bodies on hyper for `serve`.
 
 mod decode;
 mod encode;
 mod json;
 mod listen;
+mod serve;
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -44,6 +45,27 @@ enum Command {
     /// --max-events, or on Ctrl-C; 1 when the stream fails for good (the cause
     /// on stderr); 2 on bad usage or an event over the limits.
     Listen(listen::Args),
+    /// Serve a demo event stream: a live page at /, the stream at /events,
+    /// POST /publish; HTTP/1.1 and HTTP/2 on one port.
+    ///
+    /// GET / is a page whose EventSource shows the events, the connection
+    /// state and reconnects, with a form that publishes. GET /events is the
+    /// stream: every event has an ID; a `tick` event every --tick-ms; every
+    /// published event; keepalive comments when idle. A client resuming with
+    /// a Last-Event-ID header (or ?lastEventId=) gets the events after it from
+    /// the history, then live ones. An ID older than the history or unknown
+    /// (from an earlier run: IDs start at the start time in ms x 1000) gets a
+    /// `gap` event (no ID, empty data), then everything the history holds,
+    /// then live events. A subscriber too slow for 256 queued events is
+    /// disconnected and resumes by its ID.
+    ///
+    /// POST /publish[?event=NAME] broadcasts its UTF-8 body as the data of one
+    /// event (each line a data line) and answers {"id":"..."}; 400 for an
+    /// empty name or one with CR/LF, or a body that is not UTF-8; 413 over
+    /// --max-publish-bytes. HTTP/2 without TLS is h2c with prior knowledge;
+    /// with TLS, ALPN offers h2 and http/1.1. Prints the URL on stderr;
+    /// SIGINT/SIGTERM end the streams (with a last `retry:`) and exit 0.
+    Serve(serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +81,9 @@ fn main() -> ExitCode {
         Command::Listen(args) => listen::run(args, stdout)
             .err()
             .map(|e| (e.is_broken_pipe(), e.exit_code(), e.to_string())),
+        Command::Serve(args) => serve::run(args)
+            .err()
+            .map(|e| (false, e.exit_code(), e.to_string())),
     };
     match failure {
         None => ExitCode::SUCCESS,

@@ -9,7 +9,7 @@
 //! | a queue from the application to one body | [`channel`], [`Sender`], [`Receiver`] |
 //! | an event stream over a bare `AsyncWrite` | [`EventSink`] |
 //! | publish once, deliver to every subscriber, resume | [`Hub`], [`Topic`], [`Subscription`] |
-//! | `?lastEventId=` for clients that cannot set headers | [`query_last_event_id`] |
+//! | `?lastEventId=` for clients that cannot set headers | [`query_last_event_id`] ([`query_param`] for any parameter) |
 //!
 //! Everything runs on any executor: timers come from the [`Runtime`](crate::Runtime)
 //! seam, and nothing spawns a task.
@@ -38,7 +38,7 @@ pub use hub::{
     Ended, GapPolicy, Hub, HubConfig, HubIds, HubMetrics, LagPolicy, Published, Start,
     Subscription, Topic, GAP_EVENT,
 };
-pub use query::{query_last_event_id, resolve_last_event_id, LAST_EVENT_ID_PARAM};
+pub use query::{query_last_event_id, query_param, resolve_last_event_id, LAST_EVENT_ID_PARAM};
 pub use serve::{serve, Listener};
 pub use sink::EventSink;
 /// The core's types that this module's API takes or returns.

@@ -31,11 +31,27 @@ pub const LAST_EVENT_ID_PARAM: &str = "lastEventId";
 /// assert_eq!(query_last_event_id("/events?room=7"), None);
 /// ```
 pub fn query_last_event_id(target: &str) -> Option<Cow<'_, [u8]>> {
+    query_param(target, LAST_EVENT_ID_PARAM)
+}
+
+/// The value of the parameter `name` in the query of a request target,
+/// decoded as [`query_last_event_id`] decodes its parameter (`+` is a space,
+/// `%XX` a byte, a malformed escape kept as it is; the first occurrence
+/// counts), or `None` without one. The bytes need not be UTF-8: check them
+/// where they are used.
+///
+/// ```
+/// use sse_rt::server::query_param;
+///
+/// assert_eq!(query_param("/publish?event=chat%20line", "event").as_deref(), Some(&b"chat line"[..]));
+/// assert_eq!(query_param("/publish?events=x", "event"), None);
+/// ```
+pub fn query_param<'a>(target: &'a str, name: &str) -> Option<Cow<'a, [u8]>> {
     let query = target.split_once('?')?.1;
     let query = query.split_once('#').map_or(query, |(query, _)| query);
     query.split('&').find_map(|pair| {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        (percent_decode(name.as_bytes()).as_ref() == LAST_EVENT_ID_PARAM.as_bytes())
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        (percent_decode(key.as_bytes()).as_ref() == name.as_bytes())
             .then(|| percent_decode(value.as_bytes()))
     })
 }
