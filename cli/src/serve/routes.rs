@@ -7,7 +7,6 @@ use http::header::{HeaderValue, ALLOW, CACHE_CONTROL, CONTENT_TYPE};
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Either, Full, LengthLimitError, Limited};
 use hyper::body::{Body as _, Incoming};
-use sse_proto::server::insert_response_headers;
 use sse_rt::server::{
     query_param, resolve_last_event_id, EventBody, Hub, LastEventId, PublishError, Subscription,
     LAST_EVENT_ID_PARAM,
@@ -56,12 +55,10 @@ impl State {
         let header = LastEventId::from_headers(request.headers());
         let last_event_id = resolve_last_event_id(header, query.as_deref());
         match self.hub.subscribe(TOPIC, last_event_id) {
-            Ok(subscription) => {
-                let body = EventBody::new(subscription, TokioRuntime).keepalive(self.keepalive);
-                let mut response = Response::new(Either::Right(body));
-                insert_response_headers(response.headers_mut(), request.version());
-                response
-            }
+            Ok(subscription) => EventBody::new(subscription, TokioRuntime)
+                .keepalive(self.keepalive)
+                .into_response(request.version())
+                .map(Either::Right),
             Err(e) => text(StatusCode::SERVICE_UNAVAILABLE, &format!("{e}\n")),
         }
     }
