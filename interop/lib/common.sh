@@ -1,0 +1,151 @@
+# Helpers for the check scripts in interop/checks/ (sourced by each one, which
+# interop/run starts with CHECK_DIR, REPO, INTEROP, BIN and PY set).
+#
+# A check ends with `pass`, `fail REASON` or `skip REASON`; interop/run prints
+# its one line from that. Everything a check starts with `spawn` is killed when
+# it exits, however it exits; namespaces made with `netns_pair` are deleted.
+
+set -euo pipefail
+
+declare -A SPAWNED=()
+NETNS=()
+
+cleanup() {
+    local name
+    for name in "${!SPAWNED[@]}"; do
+        kill -KILL "${SPAWNED[$name]}" 2> /dev/null || true
+    done
+    for name in ${NETNS[@]+"${NETNS[@]}"}; do
+        ip netns pids "$name" 2> /dev/null | xargs -r kill -KILL 2> /dev/null || true
+        ip netns del "$name" 2> /dev/null || true
+    done
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT
+
+pass() { exit 0; }
+fail() {
+    printf '%s\n' "$*" > "$CHECK_DIR/reason"
+    exit 1
+}
+skip() {
+    printf '%s\n' "$*" > "$CHECK_DIR/reason"
+    exit 77
+}
+
+# spawn NAME CMD...: runs CMD in the background, its stdout appended to
+# $CHECK_DIR/NAME.out, its stderr to NAME.err.
+spawn() {
+    local name=$1
+    shift
+    "$@" >> "$CHECK_DIR/$name.out" 2>> "$CHECK_DIR/$name.err" &
+    SPAWNED[$name]=$!
+}
+
+# stop NAME: kills (SIGKILL: no goodbye to the peer) and reaps it.
+stop() {
+    kill -KILL "${SPAWNED[$1]}" 2> /dev/null || true
+    wait "${SPAWNED[$1]}" 2> /dev/null || true
+    unset "SPAWNED[$1]"
+}
+
+# finish NAME SECS: waits for NAME to exit by itself; its status, or fails.
+finish() {
+    local pid=${SPAWNED[$1]} deadline=$((SECONDS + $2)) status=0
+    while kill -0 "$pid" 2> /dev/null; do
+        ((SECONDS < deadline)) || fail "$1 still running after $2 s ($(tail -n 1 "$CHECK_DIR/$1.err"))"
+        sleep 0.05
+    done
+    wait "$pid" || status=$?
+    unset "SPAWNED[$1]"
+    return "$status"
+}
+
+# free_port: a TCP port free on 127.0.0.1 now.
+free_port() {
+    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_port HOST PORT [SECS] [NETNS]: until something accepts there.
+wait_port() {
+    local deadline=$((SECONDS + ${3:-20})) exec=()
+    [[ -n ${4:-} ]] && exec=(ip netns exec "$4")
+    until "${exec[@]}" bash -c "exec 3<>/dev/tcp/$1/$2" 2> /dev/null; do
+        ((SECONDS < deadline)) || fail "nothing listens on $1:$2 after ${3:-20} s"
+        sleep 0.02
+    done
+}
+
+# events FILE: how many events a client printed there so far.
+events() {
+    [[ -e $1 ]] || { echo 0; return; }
+    grep -c '"type":"event"' "$1" || true
+}
+
+# wait_events FILE N SECS: until the client printed N events or more there.
+wait_events() {
+    local deadline=$((SECONDS + $3))
+    until (($(events "$1") >= $2)); do
+        ((SECONDS < deadline)) || fail "$(basename "$1"): $(events "$1") events after $3 s, expected $2"
+        sleep 0.01
+    done
+}
+
+# script_events N: writes the scripted sequence of N events to
+# $CHECK_DIR/script.json and sets SCRIPT to it.
+script_events() {
+    SCRIPT=$CHECK_DIR/script.json
+    "$PY" "$INTEROP/lib/script.py" gen "$1" > "$SCRIPT"
+    export SCRIPT
+}
+
+# check_received OUT: OUT holds the scripted sequence exactly once, in order.
+check_received() {
+    local problem
+    problem=$("$PY" "$INTEROP/lib/script.py" check "$SCRIPT" "$1") || fail "$(basename "$1"): $problem"
+}
+
+# client KIND URL N: the command line of our client: `listen` (`sse listen`,
+# the CLI) or `library` (sse-client-check, on sse-tokio), exiting after N events.
+client() {
+    case $1 in
+        listen) echo "$BIN/sse listen --no-comments --max-events $3 $2" ;;
+        library) echo "$BIN/sse-client-check --max-events $3 $2" ;;
+        *) fail "unknown client $1" ;;
+    esac
+}
+
+# server KIND PORT: the command line of a foreign server on 127.0.0.1:PORT
+# streaming $SCRIPT: express, fastapi or starlette.
+server() {
+    case $1 in
+        express) echo "env PORT=$2 node $INTEROP/servers/express.js" ;;
+        fastapi | starlette)
+            echo "$INTEROP/.venv/bin/python -m uvicorn --app-dir $INTEROP/servers ${1}_app:app \
+                --host 127.0.0.1 --port $2 --log-level warning"
+            ;;
+        *) fail "unknown server $1" ;;
+    esac
+}
+
+# stream_and_restart SERVER CLIENT: CLIENT receives the whole scripted
+# sequence from SERVER, which is killed and restarted half-way: every event
+# exactly once, in order, the second half by the resume from Last-Event-ID.
+stream_and_restart() {
+    local port n=40 status=0
+    port=$(free_port)
+    script_events "$n"
+    export INTERVAL_MS=20
+    # shellcheck disable=SC2046 # the command lines are split into words
+    spawn server $(server "$1" "$port")
+    wait_port 127.0.0.1 "$port"
+    # shellcheck disable=SC2046
+    spawn client $(client "$2" "http://127.0.0.1:$port/events" "$n")
+    wait_events "$CHECK_DIR/client.out" 15 30
+    stop server
+    # shellcheck disable=SC2046
+    spawn server $(server "$1" "$port")
+    finish client 60 || status=$?
+    ((status == 0)) || fail "client exited with $status: $(tail -n 1 "$CHECK_DIR/client.err")"
+    check_received "$CHECK_DIR/client.out"
+}
