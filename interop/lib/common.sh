@@ -149,3 +149,91 @@ stream_and_restart() {
     ((status == 0)) || fail "client exited with $status: $(tail -n 1 "$CHECK_DIR/client.err")"
     check_received "$CHECK_DIR/client.out"
 }
+
+# netns_pair: two network namespaces made for this check, $SRV and $CLI,
+# joined by a veth pair: $SRV_IP (169.254.13.1, link-local, on veth-s) and
+# $CLI_IP (.2, on veth-c). Nothing else is reachable from them. Skips the
+# check when the machine cannot make them.
+netns_pair() {
+    local error
+    SRV=$SSEIO_TAG-$(basename "$CHECK_DIR")-s CLI=$SSEIO_TAG-$(basename "$CHECK_DIR")-c
+    SRV_IP=169.254.13.1 CLI_IP=169.254.13.2
+    error=$(ip netns add "$SRV" 2>&1) || skip "no network namespaces here: $error"
+    NETNS+=("$SRV")
+    ip netns add "$CLI"
+    NETNS+=("$CLI")
+    error=$(ip link add veth-s netns "$SRV" type veth peer name veth-c netns "$CLI" 2>&1) ||
+        skip "no veth pair here: $error"
+    ip -n "$SRV" addr add "$SRV_IP/30" dev veth-s
+    ip -n "$CLI" addr add "$CLI_IP/30" dev veth-c
+    local ns
+    for ns in "$SRV" "$CLI"; do
+        ip -n "$ns" link set lo up
+    done
+    ip -n "$SRV" link set veth-s up
+    ip -n "$CLI" link set veth-c up
+}
+
+# stream_over_link N IDLE_SECS: our hub server in $SRV publishes N events (one
+# every 10 ms); `sse listen` and the library client in $CLI (idle and connect
+# timeouts IDLE_SECS) receive them. Half-way the link goes down for 3 s and
+# comes back: both must get every event exactly once, in order, in two
+# responses or more (they noticed and reconnected).
+stream_over_link() {
+    local n=$1 idle=$2 who status problem opens
+    HUB_PORT=8080
+    local url=http://$SRV_IP:$HUB_PORT/events
+    spawn server ip netns exec "$SRV" "$BIN/sse-hub-server" --addr "$SRV_IP:$HUB_PORT" \
+        --events "$n" --subscribers 2 --interval-ms 10 --keepalive-ms 200 --retry-ms 100
+    wait_port "$SRV_IP" "$HUB_PORT" 20 "$CLI"
+    spawn listen ip netns exec "$CLI" "$BIN/sse" listen --no-comments --max-events "$n" \
+        --idle-timeout "$idle" --connect-timeout "$idle" "$url"
+    spawn library ip netns exec "$CLI" "$BIN/sse-client-check" --max-events "$n" \
+        --idle-timeout-ms "${idle}000" --connect-timeout-ms "${idle}000" "$url"
+    wait_events "$CHECK_DIR/listen.out" $((n / 2)) 60
+    wait_events "$CHECK_DIR/library.out" $((n / 2)) 60
+    ip -n "$CLI" link set veth-c down
+    sleep 3
+    ip -n "$CLI" link set veth-c up
+    for who in listen library; do
+        status=0
+        finish "$who" 90 || status=$?
+        ((status == 0)) || fail "$who exited with $status: $(tail -n 1 "$CHECK_DIR/$who.err")"
+        problem=$("$PY" "$INTEROP/lib/script.py" ids "$n" "$CHECK_DIR/$who.out") || fail "$who: $problem"
+        opens=$(grep -c '"type":"open"' "$CHECK_DIR/$who.out")
+        ((opens >= 2)) || fail "$who opened the stream $opens times: it never reconnected"
+    done
+}
+
+# clients_freed HOST NS...: our hub server (no events, keepalives every
+# 200 ms) on HOST, run in namespace $SRV when set; 5 `sse listen` clients
+# (in $CLI when set) subscribe. `cut` (a function the check defines) then
+# kills them so that nothing they send reaches the server; the server, which
+# never reads after the request, must find out from its keepalive writes and
+# drop all 5 subscriptions (its /stats says `subscribers 0`).
+clients_freed() {
+    local host=$1 i start count in_srv=() in_cli=()
+    [[ -n ${SRV:-} ]] && in_srv=(ip netns exec "$SRV") in_cli=(ip netns exec "$CLI")
+    HUB_PORT=$(free_port)
+    spawn server "${in_srv[@]}" "$BIN/sse-hub-server" --addr "$host:$HUB_PORT" --keepalive-ms 200
+    wait_port "$host" "$HUB_PORT" 20 "${CLI:-}"
+    for i in 1 2 3 4 5; do
+        spawn "client$i" "${in_cli[@]}" "$BIN/sse" listen "http://$host:$HUB_PORT/events"
+    done
+    wait_stat "$host" subscribers 5 20
+    start=$SECONDS
+    cut
+    wait_stat "$host" subscribers 0 90
+    echo "5 dead clients freed within $((SECONDS - start + 1)) s"
+}
+
+# wait_stat HOST NAME VALUE SECS: until the hub server's counter NAME is VALUE.
+wait_stat() {
+    local deadline=$((SECONDS + $4)) value in_srv=()
+    [[ -n ${SRV:-} ]] && in_srv=(ip netns exec "$SRV")
+    until value=$("${in_srv[@]}" curl -sf "http://$1:$HUB_PORT/stats" | sed -n "s/^$2 //p") &&
+        [[ $value == "$3" ]]; do
+        ((SECONDS < deadline)) || fail "the server's $2: ${value:-?} after $4 s, expected $3"
+        sleep 0.1
+    done
+}

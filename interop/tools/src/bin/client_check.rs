@@ -1,35 +1,48 @@
-//! `sse-client-check URL [--max-events N]`: the library client
-//! (`sse_tokio::EventSource` over plain TCP, default settings: reconnects
-//! for ever with `Last-Event-ID`) as `interop/run` drives it.
+//! `sse-client-check URL [--max-events N] [--idle-timeout-ms MS]
+//! [--connect-timeout-ms MS]`: the library client (`sse_tokio::EventSource`
+//! over plain TCP, otherwise default settings: it reconnects for ever with
+//! `Last-Event-ID`) as `interop/run` drives it.
 //!
-//! Prints each event as one JSON line, `{"type":"event","event":..,"data":..,"id":..}`
-//! (the shape `sse listen` prints, so one comparison serves both), and each
-//! transient error on stderr. Exits 0 after N events, 1 when the stream is
-//! closed for good first, 2 on bad usage.
+//! Prints each event as one JSON line, `{"type":"event","event":..,"data":..,"id":..}`,
+//! and `{"type":"open"}` for each response that opens the stream (the shapes
+//! `sse listen` prints, so one comparison serves both); each transient error
+//! goes to stderr. Exits 0 after N events, 1 when the stream is closed for
+//! good first, 2 on bad usage.
 
 use std::future::poll_fn;
 use std::io::{self, Write};
 use std::pin::Pin;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use futures_core::Stream;
-use sse_tokio::Item;
+use sse_tokio::{EventSource, Item, Request, TokioRuntime};
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let (mut url, mut max_events) = (None, u64::MAX);
+    let (mut idle_timeout, mut connect_timeout) = (None, None);
     while let Some(arg) = args.next() {
-        match (arg.as_str(), args.next()) {
-            ("--max-events", Some(n)) if n.parse::<u64>().is_ok() => {
-                max_events = n.parse().unwrap_or(u64::MAX);
-            }
-            (_, None) if url.is_none() && !arg.starts_with('-') => url = Some(arg),
+        if !arg.starts_with('-') && url.is_none() {
+            url = Some(arg);
+            continue;
+        }
+        let Some(n) = args.next().and_then(|n| n.parse::<u64>().ok()) else {
+            return usage();
+        };
+        match arg.as_str() {
+            "--max-events" => max_events = n,
+            "--idle-timeout-ms" => idle_timeout = Some(Duration::from_millis(n)),
+            "--connect-timeout-ms" => connect_timeout = Some(Duration::from_millis(n)),
             _ => return usage(),
         }
     }
     let Some(url) = url else { return usage() };
-    let mut es = match sse_tokio::connect(&url) {
-        Ok(es) => es,
+    let mut es = match Request::get(url.as_str()) {
+        Ok(request) => EventSource::builder(request)
+            .idle_timeout(idle_timeout)
+            .connect_timeout(connect_timeout)
+            .build(TokioRuntime, sse_tokio::tcp_connector()),
         Err(e) => {
             eprintln!("sse-client-check: {url}: {e}");
             return ExitCode::from(2);
@@ -61,6 +74,11 @@ fn main() -> ExitCode {
                 }
                 seen += 1;
             }
+            Some(Ok(Item::Open { .. })) => {
+                if writeln!(out, r#"{{"type":"open"}}"#).is_err() {
+                    return ExitCode::FAILURE;
+                }
+            }
             Some(Ok(_)) => {}
             Some(Err(e)) => eprintln!("sse-client-check: reconnecting: {e}"),
             None => {
@@ -74,6 +92,9 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: sse-client-check URL [--max-events N]");
+    eprintln!(
+        "usage: sse-client-check URL [--max-events N] [--idle-timeout-ms MS] \
+         [--connect-timeout-ms MS]"
+    );
     ExitCode::from(2)
 }

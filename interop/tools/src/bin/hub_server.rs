@@ -1,5 +1,5 @@
-//! `sse-hub-server --addr IP:PORT [--events N] [--interval-ms MS]
-//! [--keepalive-ms MS] [--retry-ms MS]`: our server side as `interop/run`
+//! `sse-hub-server --addr IP:PORT [--events N] [--subscribers N]
+//! [--interval-ms MS] [--keepalive-ms MS] [--retry-ms MS]`: our server side as `interop/run`
 //! drives it: `sse_tokio::serve` with a `Hub` whose history holds every
 //! event it publishes, and keepalives on every stream.
 //!
@@ -9,7 +9,8 @@
 //!   checks read how many streams the hub still holds.
 //!
 //! Publishes `event 1` .. `event N` (IDs 1 .. N) on the topic, one every
-//! `--interval-ms`, then keeps serving. Prints `listening on IP:PORT` once
+//! `--interval-ms`, then keeps serving; it starts once `--subscribers`
+//! clients are connected (so that they all get event 1). Prints `listening on IP:PORT` once
 //! bound (port 0 picks a free one).
 
 use std::io::Write;
@@ -17,15 +18,14 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use bytes::Bytes;
-use sse_tokio::server::{
-    EventBody, HistoryLimits, Hub, HubConfig, LastEventId, Reply, Request,
-};
+use sse_tokio::server::{EventBody, HistoryLimits, Hub, HubConfig, LastEventId, Reply, Request};
 use sse_tokio::{EventFrame, TokioRuntime};
 
 /// The settings from the command line.
 struct Args {
     addr: String,
     events: u64,
+    subscribers: usize,
     interval: Duration,
     keepalive: Duration,
     retry: Duration,
@@ -34,8 +34,8 @@ struct Args {
 fn main() -> ExitCode {
     let Some(args) = parse(std::env::args().skip(1)) else {
         eprintln!(
-            "usage: sse-hub-server --addr IP:PORT [--events N] [--interval-ms MS] \
-             [--keepalive-ms MS] [--retry-ms MS]"
+            "usage: sse-hub-server --addr IP:PORT [--events N] [--subscribers N] \
+             [--interval-ms MS] [--keepalive-ms MS] [--retry-ms MS]"
         );
         return ExitCode::from(2);
     };
@@ -55,6 +55,7 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Option<Args> {
     let mut args = Args {
         addr: String::new(),
         events: 0,
+        subscribers: 0,
         interval: Duration::from_millis(10),
         keepalive: Duration::from_secs(15),
         retry: Duration::from_millis(10),
@@ -65,6 +66,7 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Option<Args> {
         match flag.as_str() {
             "--addr" => args.addr = value.clone(),
             "--events" => args.events = value.parse().ok()?,
+            "--subscribers" => args.subscribers = value.parse().ok()?,
             "--interval-ms" => args.interval = ms()?,
             "--keepalive-ms" => args.keepalive = ms()?,
             "--retry-ms" => args.retry = ms()?,
@@ -87,6 +89,9 @@ async fn run(args: Args) -> std::io::Result<()> {
     let hub = Hub::new(HubConfig::new().with_history(history));
     let publisher = hub.clone();
     tokio::spawn(async move {
+        while publisher.metrics().subscribers < args.subscribers {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
         for n in 1..=args.events {
             if publisher
                 .publish("events", EventFrame::new(&format!("event {n}")))
