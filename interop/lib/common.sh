@@ -212,7 +212,7 @@ stream_over_link() {
 # never reads after the request, must find out from its keepalive writes and
 # drop all 5 subscriptions (its /stats says `subscribers 0`).
 clients_freed() {
-    local host=$1 i start count in_srv=() in_cli=()
+    local host=$1 i start in_srv=() in_cli=()
     [[ -n ${SRV:-} ]] && in_srv=(ip netns exec "$SRV") in_cli=(ip netns exec "$CLI")
     HUB_PORT=$(free_port)
     spawn server "${in_srv[@]}" "$BIN/sse-hub-server" --addr "$host:$HUB_PORT" --keepalive-ms 200
