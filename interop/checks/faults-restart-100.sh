@@ -9,7 +9,7 @@ source "$INTEROP/lib/common.sh"
 
 restarts=100 n=2000
 port=$(free_port)
-url=http://127.0.0.1:$port/events
+url=$(events_url express "$port")
 script_events "$n"
 export INTERVAL_MS=5
 # shellcheck disable=SC2046 # the command lines are split into words

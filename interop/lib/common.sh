@@ -116,15 +116,24 @@ client() {
 }
 
 # server KIND PORT: the command line of a foreign server on 127.0.0.1:PORT
-# streaming $SCRIPT: express, fastapi or starlette.
+# streaming $SCRIPT: express, fastapi or starlette (the two Python ones are
+# routes of one uvicorn app).
 server() {
     case $1 in
         express) echo "env PORT=$2 node $INTEROP/servers/express.js" ;;
         fastapi | starlette)
-            echo "$INTEROP/.venv/bin/python -m uvicorn --app-dir $INTEROP/servers ${1}_app:app \
+            echo "$INTEROP/.venv/bin/python -m uvicorn --app-dir $INTEROP/servers python_app:app \
                 --host 127.0.0.1 --port $2 --log-level warning"
             ;;
         *) fail "unknown server $1" ;;
+    esac
+}
+
+# events_url KIND PORT: where server KIND streams.
+events_url() {
+    case $1 in
+        express) echo "http://127.0.0.1:$2/events" ;;
+        *) echo "http://127.0.0.1:$2/$1/events" ;;
     esac
 }
 
@@ -140,7 +149,7 @@ stream_and_restart() {
     spawn server $(server "$1" "$port")
     wait_port 127.0.0.1 "$port"
     # shellcheck disable=SC2046
-    spawn client $(client "$2" "http://127.0.0.1:$port/events" "$n")
+    spawn client $(client "$2" "$(events_url "$1" "$port")" "$n")
     wait_events "$CHECK_DIR/client.out" 15 30
     stop server
     # shellcheck disable=SC2046
