@@ -5,6 +5,7 @@
 # /usr/bin/time -v; the numbers stay in this check's out/ folder).
 # needs: node rust time
 # timeout: 60
+# shellcheck source=../lib/common.sh
 source "$INTEROP/lib/common.sh"
 
 line=$((10 * 1024 * 1024))

@@ -5,6 +5,7 @@
 # `sse listen` opened the stream once per server life (101 times).
 # needs: node rust
 # timeout: 300
+# shellcheck source=../lib/common.sh
 source "$INTEROP/lib/common.sh"
 
 restarts=100 n=2000

@@ -5,6 +5,7 @@
 # /stats must fall from 5 subscribers to 0.
 # needs: rust curl
 # timeout: 120
+# shellcheck source=../lib/common.sh
 source "$INTEROP/lib/common.sh"
 cut() {
     local i

@@ -7,6 +7,7 @@
 # subscribers to 0.
 # needs: rust netns
 # timeout: 150
+# shellcheck source=../lib/common.sh
 source "$INTEROP/lib/common.sh"
 netns_pair
 ip netns exec "$SRV" sysctl -qw net.ipv4.tcp_retries2=3

@@ -7,6 +7,7 @@
 # order, in two responses or more.
 # needs: rust netns
 # timeout: 120
+# shellcheck source=../lib/common.sh
 source "$INTEROP/lib/common.sh"
 netns_pair
 stream_over_link 400 1

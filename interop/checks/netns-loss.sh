@@ -4,6 +4,7 @@
 # exactly once, in order (and packets were in fact dropped).
 # needs: rust netns nft
 # timeout: 150
+# shellcheck source=../lib/common.sh
 source "$INTEROP/lib/common.sh"
 netns_pair
 for ns in "$SRV" "$CLI"; do

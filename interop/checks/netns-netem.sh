@@ -4,6 +4,7 @@
 # has no netem qdisc (CONFIG_NET_SCH_NETEM).
 # needs: rust netns
 # timeout: 150
+# shellcheck source=../lib/common.sh
 source "$INTEROP/lib/common.sh"
 netns_pair
 for end in "$SRV veth-s" "$CLI veth-c"; do
