@@ -8,11 +8,11 @@
 # shellcheck source=../lib/common.sh
 source "$INTEROP/lib/common.sh"
 
-restarts=100 n=2000
+restarts=100 n=4000
 port=$(free_port)
 url=$(events_url express "$port")
 script_events "$n"
-export INTERVAL_MS=5
+export INTERVAL_MS=10
 # shellcheck disable=SC2046 # the command lines are split into words
 spawn server $(server express "$port")
 wait_port 127.0.0.1 "$port"

@@ -61,9 +61,22 @@ finish() {
     return "$status"
 }
 
-# free_port: a TCP port free on 127.0.0.1 now.
+# free_port: a TCP port free on 127.0.0.1 now, below Linux's ephemeral range
+# (32768 and up by default): a port the kernel hands out for port 0 or for an
+# outgoing connection can be taken again before our server binds it.
 free_port() {
-    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+    "$PY" - << 'PY'
+import random, socket
+for _ in range(1000):
+    port = random.randrange(20000, 32768)
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+    print(port)
+    break
+PY
 }
 
 # wait_port HOST PORT [SECS] [NETNS]: until something accepts there.
