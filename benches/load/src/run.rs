@@ -55,6 +55,8 @@ pub struct RunConfig {
     pub drain: Duration,
     /// HTTP/2 connections per worker (0: HTTP/1.1).
     pub h2: usize,
+    /// The lean reader instead of the `EventSource` (HTTP/1.1 only).
+    pub raw: bool,
     /// The server's process id, for its memory and CPU time.
     pub server_pid: Option<u32>,
     /// Print progress on stderr.
@@ -136,6 +138,7 @@ pub fn run(config: &RunConfig) -> Result<Value, Box<dyn std::error::Error>> {
             ])
             .args(["--drain", &config.drain.as_secs_f64().to_string()])
             .args(["--h2", &config.h2.to_string()])
+            .args(config.raw.then_some("--raw"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped());
         first += n;
@@ -304,6 +307,7 @@ fn summary(config: &RunConfig, t: &WorkerResult, stats: &PublishStats, p: Phase)
         "workload": config.workload,
         "url": config.url,
         "http": if config.h2 > 0 { "h2c" } else { "http/1.1" },
+        "reader": if config.raw { "raw" } else { "EventSource" },
         "h2_connections": config.h2 * config.procs.max(1),
         "conns": config.conns,
         "procs": config.procs,

@@ -13,8 +13,13 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use serde_json::{json, Value};
+use sse_tokio::sse_proto::http::{
+    parse_response, BodyDecoder, HttpLimits, Parsed, Url, EMPTY_HEADER,
+};
+use sse_tokio::sse_proto::{self, Decoder};
 use sse_tokio::{EventSource, Item, ReadyState, Request, TokioIo, TokioRuntime};
-use tokio::io::AsyncBufReadExt;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 use tokio_stream::StreamExt;
 
 use crate::hist::Histogram;
@@ -42,6 +47,10 @@ pub struct WorkerConfig {
     /// Over HTTP/2 (h2c, prior knowledge): how many connections the streams
     /// share; 0 for HTTP/1.1, a socket per stream.
     pub h2: usize,
+    /// Read the streams with a lean reader (our core's HTTP/1.1 head parser,
+    /// chunked de-framer and decoder straight on the socket: no reconnects,
+    /// no owned items) instead of the `EventSource`.
+    pub raw: bool,
 }
 
 /// One connection's sequence bookkeeping.
@@ -199,6 +208,18 @@ fn source(config: &WorkerConfig, index: usize) -> IpAddr {
     ))
 }
 
+/// A TCP connection from source address `src` to `host` (an IP) : `port`.
+async fn connect_from(src: IpAddr, host: &str, port: u16) -> std::io::Result<TcpStream> {
+    let ip: IpAddr = host
+        .parse()
+        .map_err(|_| std::io::Error::other("sse-load connects to IP addresses only"))?;
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.bind(SocketAddr::new(src, 0))?;
+    let stream = socket.connect(SocketAddr::new(ip, port)).await?;
+    stream.set_nodelay(true)?;
+    Ok(stream)
+}
+
 fn event_source(
     config: &WorkerConfig,
     index: usize,
@@ -214,45 +235,115 @@ fn event_source(
     }
     let src = source(config, index);
     let connector = sse_tokio::client::tcp_connector(move |host: String, port| async move {
-        let ip: IpAddr = host
-            .parse()
-            .map_err(|_| std::io::Error::other("sse-load connects to IP addresses only"))?;
-        let socket = tokio::net::TcpSocket::new_v4()?;
-        socket.bind(SocketAddr::new(src, 0))?;
-        let stream = socket.connect(SocketAddr::new(ip, port)).await?;
-        stream.set_nodelay(true)?;
-        Ok(TokioIo::new(stream))
+        connect_from(src, &host, port).await.map(TokioIo::new)
     });
     Ok(builder.build(TokioRuntime, connector))
+}
+
+/// Counts one event's receipt: latency, sequence number.
+fn on_event(data: &str, conn: &RefCell<Conn>, shared: &RefCell<Shared>) {
+    let now = now_us();
+    let mut s = shared.borrow_mut();
+    s.received += 1;
+    if s.first_rx == 0 {
+        s.first_rx = now;
+    }
+    s.last_rx = now;
+    match decode(data) {
+        Some((seq, sent)) => {
+            s.latency.record(now.saturating_sub(sent));
+            conn.borrow_mut().receive(seq);
+        }
+        None => s.foreign += 1,
+    }
+}
+
+fn on_open(conn: &RefCell<Conn>, shared: &RefCell<Shared>) {
+    let mut c = conn.borrow_mut();
+    c.opens += 1;
+    c.open = true;
+    if c.opens == 1 {
+        shared.borrow_mut().opened += 1;
+    }
+}
+
+/// The lean reader: one `GET`, the head checked (200, `text/event-stream`),
+/// then the body de-framed and decoded as it arrives, until the server
+/// closes or something fails (an error; there is no reconnect).
+async fn run_raw(src: IpAddr, url: String, conn: Rc<RefCell<Conn>>, shared: Rc<RefCell<Shared>>) {
+    if raw_stream(src, &url, &conn, &shared).await.is_err() {
+        shared.borrow_mut().errors += 1;
+    }
+    conn.borrow_mut().open = false;
+}
+
+async fn raw_stream(
+    src: IpAddr,
+    url: &str,
+    conn: &RefCell<Conn>,
+    shared: &RefCell<Shared>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let url = Url::parse(url)?;
+    let mut stream = connect_from(src, url.host(), url.port()).await?;
+    let request = format!(
+        "GET {} HTTP/1.1\r\nhost: {}:{}\r\naccept: text/event-stream\r\n\r\n",
+        url.target(),
+        url.host(),
+        url.port()
+    );
+    stream.write_all(request.as_bytes()).await?;
+    let limits = HttpLimits::default();
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut filled = 0;
+    let (mut body, head_len) = loop {
+        let n = stream.read(&mut buf[filled..]).await?;
+        if n == 0 {
+            return Err("closed before the response head".into());
+        }
+        filled += n;
+        let mut headers = [EMPTY_HEADER; 32];
+        if let Parsed::Complete(head) = parse_response(&buf[..filled], &mut headers, &limits)? {
+            if head.status != 200 || !head.is_event_stream() {
+                return Err(format!("status {}", head.status).into());
+            }
+            break (BodyDecoder::new(head.framing()?, limits), head.head_len);
+        }
+        if filled == buf.len() {
+            return Err("response head over 16 KiB".into());
+        }
+    };
+    on_open(conn, shared);
+    let mut decoder = Decoder::new().with_comments(false);
+    let (mut start, mut end) = (head_len, filled);
+    loop {
+        let mut input = &buf[start..end];
+        while !input.is_empty() {
+            let chunk = body.decode(input)?;
+            input = &input[chunk.consumed..];
+            let mut feed = decoder.feed(chunk.data);
+            while let Some(item) = feed.next_item() {
+                if let sse_proto::Item::Event(event) = item? {
+                    on_event(event.data(), conn, shared);
+                }
+            }
+        }
+        if body.is_done() {
+            return Ok(());
+        }
+        let n = stream.read(&mut buf).await?;
+        if n == 0 {
+            return Err("the server closed the stream".into());
+        }
+        (start, end) = (0, n);
+    }
 }
 
 async fn run_conn(mut es: EventSource, conn: Rc<RefCell<Conn>>, shared: Rc<RefCell<Shared>>) {
     while let Some(item) = es.next().await {
         let open = es.ready_state() == ReadyState::Open;
         match item {
-            Ok(Item::Event(event)) => {
-                let now = now_us();
-                let mut s = shared.borrow_mut();
-                s.received += 1;
-                if s.first_rx == 0 {
-                    s.first_rx = now;
-                }
-                s.last_rx = now;
-                match decode(&event.data) {
-                    Some((seq, sent)) => {
-                        s.latency.record(now.saturating_sub(sent));
-                        conn.borrow_mut().receive(seq);
-                    }
-                    None => s.foreign += 1,
-                }
-            }
-            Ok(Item::Open { .. }) => {
-                let mut c = conn.borrow_mut();
-                c.opens += 1;
-                if c.opens == 1 {
-                    shared.borrow_mut().opened += 1;
-                }
-            }
+            Ok(Item::Event(event)) => on_event(&event.data, &conn, &shared),
+            Ok(Item::Open { .. }) => on_open(&conn, &shared),
             Err(_) => shared.borrow_mut().errors += 1,
             Ok(_) => {}
         }
@@ -294,8 +385,13 @@ async fn work(config: WorkerConfig) -> Result<(), Box<dyn std::error::Error>> {
         }
         let conn = Rc::new(RefCell::new(Conn::default()));
         conns.push(conn.clone());
-        let es = event_source(&config, i, &h2)?;
-        tokio::task::spawn_local(run_conn(es, conn, shared.clone()));
+        if config.raw {
+            let src = source(&config, i);
+            tokio::task::spawn_local(run_raw(src, config.url.clone(), conn, shared.clone()));
+        } else {
+            let es = event_source(&config, i, &h2)?;
+            tokio::task::spawn_local(run_conn(es, conn, shared.clone()));
+        }
         if i % 100 == 99 {
             let s = shared.borrow();
             say(&format!("progress {} {}", s.opened, s.errors));

@@ -77,5 +77,7 @@ fn hub_over_http1_and_h2() {
 #[test]
 fn axum_broadcast() {
     let addr = serve(peers::axum_broadcast(1024));
-    check(&load(addr, &[]));
+    let raw = load(addr, &["--raw"]);
+    check(&raw);
+    assert_eq!(raw["reader"], "raw");
 }

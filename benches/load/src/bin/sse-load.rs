@@ -94,6 +94,10 @@ struct RunArgs {
     /// HTTP/2 (h2c, prior knowledge): connections per worker the streams share.
     #[arg(long, default_value_t = 0)]
     h2: usize,
+    /// Read the streams with the lean reader (the core's HTTP/1.1 and SSE
+    /// decoders on the socket; no reconnects) instead of our `EventSource`.
+    #[arg(long, conflicts_with = "h2")]
+    raw: bool,
     /// The server's process id (its memory and CPU time go in the summary).
     #[arg(long)]
     server_pid: Option<u32>,
@@ -129,6 +133,8 @@ struct WorkerArgs {
     drain: f64,
     #[arg(long)]
     h2: usize,
+    #[arg(long)]
+    raw: bool,
 }
 
 fn secs(s: f64) -> Duration {
@@ -167,6 +173,7 @@ fn main_inner() -> Result<(), Box<dyn std::error::Error>> {
                 hold: secs(a.hold),
                 drain: secs(a.drain),
                 h2: a.h2,
+                raw: a.raw,
                 server_pid: a.server_pid,
                 progress: !a.quiet,
             };
@@ -186,6 +193,7 @@ fn main_inner() -> Result<(), Box<dyn std::error::Error>> {
             ramp_timeout: secs(a.ramp_timeout),
             drain: secs(a.drain),
             h2: a.h2,
+            raw: a.raw,
         })?,
         Cmd::Report { reference, files } => {
             print!(
