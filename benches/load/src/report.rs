@@ -131,6 +131,34 @@ fn panel(
     y
 }
 
+/// The chart's panels: workload name prefix, title, unit, summary field.
+const PANELS: [(&str, &str, &str, &[&str]); 4] = [
+    (
+        "broadcast",
+        "broadcast: p99 delivery latency",
+        "ms, lower is better",
+        &["latency_ms", "p99"],
+    ),
+    (
+        "llm",
+        "LLM stream: tokens per second per client",
+        "higher is better",
+        &["per_conn_events_per_s"],
+    ),
+    (
+        "idle",
+        "idle: server memory per connection",
+        "bytes, lower is better",
+        &["rss_per_conn_bytes"],
+    ),
+    (
+        "h2",
+        "HTTP/2: p99 delivery latency",
+        "ms, lower is better",
+        &["latency_ms", "p99"],
+    ),
+];
+
 /// An SVG chart: p99 latency of the broadcast runs, events per second per
 /// connection of the LLM-stream runs, and memory per idle connection, a bar
 /// per server.
@@ -157,38 +185,9 @@ pub fn svg(results: &[Value]) -> String {
     };
     let mut body = String::new();
     let mut y = 0.0;
-    y = panel(
-        &mut body,
-        y,
-        "broadcast: p99 delivery latency",
-        "ms, lower is better",
-        &pick("broadcast", &["latency_ms", "p99"]),
-        &servers,
-    );
-    y = panel(
-        &mut body,
-        y,
-        "LLM stream: tokens per second per client",
-        "higher is better",
-        &pick("llm", &["per_conn_events_per_s"]),
-        &servers,
-    );
-    y = panel(
-        &mut body,
-        y,
-        "idle: server memory per connection",
-        "bytes, lower is better",
-        &pick("idle", &["rss_per_conn_bytes"]),
-        &servers,
-    );
-    y = panel(
-        &mut body,
-        y,
-        "HTTP/2: p99 delivery latency",
-        "ms, lower is better",
-        &pick("h2", &["latency_ms", "p99"]),
-        &servers,
-    );
+    for (prefix, title, unit, path) in PANELS {
+        y = panel(&mut body, y, title, unit, &pick(prefix, path), &servers);
+    }
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" height=\"{:.0}\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n{body}</svg>\n",
         y + 10.0
