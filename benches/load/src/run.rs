@@ -31,7 +31,8 @@ pub struct RunConfig {
     pub publish: Option<String>,
     /// Subscriber connections in all.
     pub conns: usize,
-    /// Worker processes (each holds `conns / procs` sockets).
+    /// Worker processes (each holds `conns / procs` sockets; more are
+    /// started when that would pass 15,000).
     pub procs: usize,
     /// Source addresses 127.0.0.1 .. 127.0.0.N.
     pub sources: u8,
@@ -62,6 +63,10 @@ pub struct RunConfig {
     /// Print progress on stderr.
     pub progress: bool,
 }
+
+/// The most subscriber sockets one worker process holds (its file limit is
+/// 20,000, the same for every process here).
+const PER_PROC: usize = 15_000;
 
 struct Worker {
     child: Child,
@@ -117,7 +122,11 @@ fn server_probe(pid: Option<u32>, f: fn(&str) -> Option<u64>) -> Option<u64> {
 ///
 /// When a worker cannot start or dies, or publishing fails.
 pub fn run(config: &RunConfig) -> Result<Value, Box<dyn std::error::Error>> {
-    let procs = config.procs.max(1).min(config.conns.max(1));
+    // A process may open 20,000 files here: at most PER_PROC sockets each.
+    let procs = config
+        .procs
+        .max(config.conns.div_ceil(PER_PROC))
+        .clamp(1, config.conns.max(1));
     let pid = config.server_pid;
     let rss_before = server_probe(pid, rss_kib);
     let (tx, rx) = mpsc::channel();
@@ -268,6 +277,7 @@ pub fn run(config: &RunConfig) -> Result<Value, Box<dyn std::error::Error>> {
         &total,
         &stats,
         Phase {
+            procs,
             held_after_ramp,
             ramp_s,
             rss_before,
@@ -281,6 +291,7 @@ pub fn run(config: &RunConfig) -> Result<Value, Box<dyn std::error::Error>> {
 
 /// Measurements taken by the coordinator itself.
 struct Phase {
+    procs: usize,
     held_after_ramp: u64,
     ramp_s: f64,
     rss_before: Option<u64>,
@@ -308,9 +319,9 @@ fn summary(config: &RunConfig, t: &WorkerResult, stats: &PublishStats, p: Phase)
         "url": config.url,
         "http": if config.h2 > 0 { "h2c" } else { "http/1.1" },
         "reader": if config.raw { "raw" } else { "EventSource" },
-        "h2_connections": config.h2 * config.procs.max(1),
+        "h2_connections": config.h2 * p.procs,
         "conns": config.conns,
-        "procs": config.procs,
+        "procs": p.procs,
         "opened": t.opened,
         "held_after_ramp": p.held_after_ramp,
         "held": t.held,
