@@ -86,7 +86,8 @@ const PALETTE: [&str; 6] = [
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
 ];
 
-/// One panel of horizontal bars: for each workload, a bar per server.
+/// One panel of horizontal bars: for each workload, a bar per server, the
+/// length on a log scale of 1 + value.
 fn panel(
     out: &mut String,
     y0: f64,
@@ -103,7 +104,7 @@ fn panel(
         .max(f64::MIN_POSITIVE);
     let _ = writeln!(
         out,
-        r#"<text x="10" y="{:.0}" font-weight="bold">{title} ({unit})</text>"#,
+        r#"<text x="10" y="{:.0}" font-weight="bold">{title} ({unit}, log scale)</text>"#,
         y0 + 16.0
     );
     let mut y = y0 + 28.0;
@@ -117,7 +118,8 @@ fn panel(
         let _ = writeln!(out, r#"<text x="10" y="{:.0}">{w}</text>"#, y + 11.0);
         for (_, s, v) in rows.iter().filter(|r| r.0 == w) {
             let color = PALETTE[servers.iter().position(|x| x == s).unwrap_or(0) % PALETTE.len()];
-            let len = (v / max * width).max(1.0);
+            // Log scale: the values of one panel span orders of magnitude.
+            let len = ((1.0 + v).log10() / (1.0 + max).log10() * width).max(1.0);
             let _ = writeln!(
                 out,
                 r#"<rect x="{left}" y="{y:.0}" width="{len:.1}" height="{bar}" fill="{color}"/><text x="{:.1}" y="{:.0}" font-size="11">{s}: {v:.1}</text>"#,
