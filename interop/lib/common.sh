@@ -259,3 +259,99 @@ wait_stat() {
         sleep 0.1
     done
 }
+
+# serve NAME ARGS...: `sse serve` on a free port of 127.0.0.1 (ARGS added),
+# started as NAME; sets ORIGIN to its http:// or https:// origin.
+serve() {
+    local name=$1 port scheme=http
+    shift
+    port=$(free_port)
+    [[ " $* " == *" --tls-self-signed "* ]] && scheme=https
+    spawn "$name" "$BIN/sse" serve --addr "127.0.0.1:$port" "$@"
+    wait_port 127.0.0.1 "$port"
+    ORIGIN=$scheme://127.0.0.1:$port
+}
+
+# browser_hub: sse-hub-server on a free port of 127.0.0.1, publishing
+# `event I` (ID I) every 50 ms for as long as a browser check takes, every
+# event kept; sets ORIGIN. Its stdout (server.out) logs each /events request
+# with its Last-Event-ID and status.
+browser_hub() {
+    local port
+    port=$(free_port)
+    spawn server "$BIN/sse-hub-server" --addr "127.0.0.1:$port" --events 100000 \
+        --interval-ms 50 --retry-ms 50
+    wait_port 127.0.0.1 "$port"
+    ORIGIN=http://127.0.0.1:$port
+}
+
+# browser MODE ORIGIN [ARG]: a scenario of clients/browser.js (Debian's
+# Chromium through playwright-core); prints its JSON result (also in
+# $CHECK_DIR/MODE.json), or fails with its reason.
+browser() {
+    node "$INTEROP/clients/browser.js" "$@" > "$CHECK_DIR/$1.json" 2> "$CHECK_DIR/$1.err" ||
+        fail "browser $1: $(tail -n 1 "$CHECK_DIR/$1.err")"
+    cat "$CHECK_DIR/$1.json"
+}
+
+# their_client KIND RUN URL LAST_ID: starts a foreign client of `sse serve`
+# as RUN, resuming after LAST_ID: `eventsource` (npm, the ID in the
+# `lastEventId` query parameter: a first request cannot carry the header),
+# `httpx` (httpx-sse), `curl` or `curl-h2` (`curl -N`, HTTP/1.1 or
+# `--http2-prior-knowledge`: the raw stream in RUN.out, verbose on RUN.err).
+their_client() {
+    : >> "$CHECK_DIR/$2.out"
+    case $1 in
+        eventsource) spawn "$2" node "$INTEROP/clients/eventsource.js" "$3?lastEventId=$4" 1000000 ;;
+        httpx) spawn "$2" "$INTEROP/.venv/bin/python" "$INTEROP/clients/httpx_sse_client.py" "$3" 1000000 "$4" ;;
+        curl) spawn "$2" curl -sSvN --http1.1 -H "Last-Event-ID: $4" "$3" ;;
+        curl-h2) spawn "$2" curl -sSvN --http2-prior-knowledge -H "Last-Event-ID: $4" "$3" ;;
+        *) fail "unknown client $1" ;;
+    esac
+}
+
+# their_events KIND RUN: RUN's output as JSON Lines (curl's raw stream
+# through `sse decode`) in RUN.json.
+their_events() {
+    case $1 in
+        curl*) "$BIN/sse" decode < "$CHECK_DIR/$2.out" > "$CHECK_DIR/$2.json" || true ;;
+        *) cp "$CHECK_DIR/$2.out" "$CHECK_DIR/$2.json" ;;
+    esac
+}
+
+# wait_their KIND RUN N SECS: until RUN received N events.
+wait_their() {
+    local deadline=$((SECONDS + $4))
+    their_events "$1" "$2"
+    until (($(events "$CHECK_DIR/$2.json") >= $3)); do
+        ((SECONDS < deadline)) || fail "$2: $(events "$CHECK_DIR/$2.json") events after $4 s, expected $3"
+        sleep 0.05
+        their_events "$1" "$2"
+    done
+}
+
+# their_client_resumes KIND: foreign client KIND receives 40 scripted events
+# (default and named, multi-line data) published on `sse serve`: the first
+# half live (a first run, started after a marker event), then it is killed,
+# the second half is published with no client connected, and a second run
+# resumes from the first's last ID: together every event exactly once, in
+# order, with the IDs the server gave them.
+their_client_resumes() {
+    local kind=$1 n=40 half=20 marker last
+    serve serve --tick-ms 0
+    script_events "$n"
+    marker=$("$PY" "$INTEROP/lib/script.py" publish "$ORIGIN" "$SCRIPT" 0 0)
+    their_client "$kind" first "$ORIGIN/events" "$marker"
+    "$PY" "$INTEROP/lib/script.py" publish "$ORIGIN" "$SCRIPT" 1 "$half"
+    wait_their "$kind" first "$half" 30
+    stop first
+    their_events "$kind" first
+    "$PY" "$INTEROP/lib/script.py" publish "$ORIGIN" "$SCRIPT" $((half + 1)) "$n"
+    last=$(grep '"type":"event"' "$CHECK_DIR/first.json" | tail -n 1 | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+    their_client "$kind" second "$ORIGIN/events" "$last"
+    wait_their "$kind" second $((n - half)) 30
+    stop second
+    their_events "$kind" second
+    cat "$CHECK_DIR/first.json" "$CHECK_DIR/second.json" > "$CHECK_DIR/received.json"
+    check_received "$CHECK_DIR/received.json"
+}

@@ -8,6 +8,11 @@ what a client received.
                                exactly once, in order; prints why not, exit 1
   script.py ids N OUT          OUT holds events with IDs 1..N and data
                                "event I" exactly once, in order (sse-hub-server)
+  script.py publish URL SCRIPT FROM TO
+                               POSTs events FROM..TO (1-based) of SCRIPT to
+                               `sse serve`'s URL/publish and writes the IDs it
+                               gave them into SCRIPT; with FROM 0, publishes
+                               one event outside the script and prints its ID
 
 The sequence has default and named events (`tick` every 5th), single- and
 multi-line data (every 3rd has three lines, one of them empty), and an ID on
@@ -15,6 +20,8 @@ every event, so a resumed client can say where it was.
 """
 import json
 import sys
+import urllib.parse
+import urllib.request
 
 
 def gen(n):
@@ -55,6 +62,27 @@ def compare(expected, got):
     return None
 
 
+def post(base, data, event=None):
+    """Publishes one event on `sse serve` at BASE; the ID it was given."""
+    url = base + "/publish"
+    if event:
+        url += "?event=" + urllib.parse.quote(event)
+    with urllib.request.urlopen(url, data=data.encode(), timeout=10) as response:
+        return json.load(response)["id"]
+
+
+def publish(base, path, first, last):
+    if first == 0:
+        print(post(base, "before the script"))
+        return
+    with open(path, encoding="utf-8") as f:
+        script = json.load(f)
+    for event in script[first - 1 : last]:
+        event["id"] = post(base, event["data"], event.get("event"))
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(script, f)
+
+
 def main(argv):
     if len(argv) == 2 and argv[0] == "gen":
         json.dump(gen(int(argv[1])), sys.stdout)
@@ -64,6 +92,9 @@ def main(argv):
             script = json.load(f)
         expected = [(e.get("event", "message"), e["data"], e["id"]) for e in script]
         problem = compare(expected, received(argv[2]))
+    elif len(argv) == 5 and argv[0] == "publish":
+        publish(argv[1], argv[2], int(argv[3]), int(argv[4]))
+        return 0
     elif len(argv) == 3 and argv[0] == "ids":
         n = int(argv[1])
         expected = [("message", f"event {i}", str(i)) for i in range(1, n + 1)]

@@ -4,7 +4,13 @@
 //! event it publishes, and keepalives on every stream.
 //!
 //! - `GET /events`: the stream, resumed from `Last-Event-ID`; a `retry:`
-//!   first.
+//!   first. Query parameters, for the browser checks: `retry=MS` (this
+//!   response's `retry:` instead of `--retry-ms`), `drop=N` (the response
+//!   ends after N writes of the hub, an event or the replay of those missed
+//!   at a resume: the client must reconnect and resume),
+//!   `resume=204` (a request with a `Last-Event-ID` gets `204 No Content`:
+//!   the server says stop). Each request is logged on stdout as
+//!   `GET TARGET last-event-id ID|- status CODE`.
 //! - `GET /stats`: `subscribers N` and `published N`, one per line: the
 //!   checks read how many streams the hub still holds.
 //!
@@ -18,7 +24,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use bytes::Bytes;
-use sse_tokio::server::{EventBody, HistoryLimits, Hub, HubConfig, LastEventId, Reply, Request};
+use futures_lite::StreamExt;
+use sse_tokio::server::{
+    query_param, EventBody, HistoryLimits, Hub, HubConfig, LastEventId, Reply, Request,
+};
 use sse_tokio::{EventFrame, TokioRuntime};
 
 /// The settings from the command line.
@@ -105,21 +114,7 @@ async fn run(args: Args) -> std::io::Result<()> {
     let (keepalive, retry) = (args.keepalive, args.retry);
     sse_tokio::serve(listener, |request: Request| {
         let reply = match request.uri().path() {
-            "/events" => {
-                let headers = request.headers().get_all("last-event-id");
-                let id = LastEventId::from_values(headers.iter().map(|v| v.as_bytes()));
-                match hub.subscribe("events", id) {
-                    Ok(subscription) => Reply::events(
-                        EventBody::new(subscription, TokioRuntime)
-                            .keepalive(keepalive)
-                            .retry(retry),
-                    ),
-                    Err(e) => Reply::status(
-                        http::StatusCode::from_u16(e.status())
-                            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-                    ),
-                }
-            }
+            "/events" => events(&hub, &request, keepalive, retry),
             "/stats" => {
                 let metrics = hub.metrics();
                 Reply::Full(http::Response::new(Bytes::from(format!(
@@ -132,4 +127,48 @@ async fn run(args: Args) -> std::io::Result<()> {
         async move { reply }
     })
     .await
+}
+
+/// `GET /events`, with the query parameters of the module doc; logs the
+/// request on stdout.
+fn events(hub: &Hub, request: &Request, keepalive: Duration, default_retry: Duration) -> Reply {
+    let target = request.uri().path_and_query().map_or("", |t| t.as_str());
+    let number = |name| {
+        query_param(target, name).and_then(|v| std::str::from_utf8(&v).ok()?.parse::<u64>().ok())
+    };
+    let headers = request.headers().get_all("last-event-id");
+    let id = LastEventId::from_values(headers.iter().map(|v| v.as_bytes()));
+    let shown = match &id {
+        LastEventId::Id(id) => id.to_string(),
+        _ => "-".to_owned(),
+    };
+    let refuse = number("resume") == Some(204) && matches!(id, LastEventId::Id(_));
+    let (reply, status) = if refuse {
+        let status = http::StatusCode::NO_CONTENT;
+        (Reply::status(status), status)
+    } else {
+        match hub.subscribe("events", id) {
+            Ok(subscription) => {
+                let retry = number("retry").map_or(default_retry, Duration::from_millis);
+                let limit =
+                    number("drop").map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
+                let body = EventBody::new(subscription.take(limit), TokioRuntime)
+                    .keepalive(keepalive)
+                    .retry(retry);
+                (Reply::events(body), http::StatusCode::OK)
+            }
+            Err(e) => {
+                let status = http::StatusCode::from_u16(e.status())
+                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+                (Reply::status(status), status)
+            }
+        }
+    };
+    // Logging must not fail a request (stdout closed, say).
+    let _ = writeln!(
+        std::io::stdout(),
+        "GET {target} last-event-id {shown} status {}",
+        status.as_u16()
+    );
+    reply
 }
