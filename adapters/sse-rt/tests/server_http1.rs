@@ -27,6 +27,12 @@ fn serve(request: &[u8], config: ServeConfig) -> (Vec<u8>, Result<(), Error>) {
             if request.uri().path() == "/echo" {
                 return Reply::Full(http::Response::new(request.into_body()));
             }
+            if request.uri().path() == "/gone" {
+                // A 204 given a body by mistake.
+                let mut response = http::Response::new(bytes::Bytes::from_static(b"ignored"));
+                *response.status_mut() = StatusCode::NO_CONTENT;
+                return Reply::Full(response);
+            }
             if request.uri().path() != "/events" {
                 return Reply::status(StatusCode::NOT_FOUND);
             }
@@ -132,6 +138,12 @@ fn routing_answers_come_from_the_handler() {
     assert_eq!(
         String::from_utf8(wire).unwrap(),
         "HTTP/1.1 405 Method Not Allowed\r\nallow: GET, HEAD\r\ncontent-length: 0\r\n\r\n"
+    );
+    // A 204 has no content and no content-length (RFC 9110, 8.6).
+    let (wire, _) = serve(b"GET /gone HTTP/1.1\r\n\r\n", ServeConfig::new());
+    assert_eq!(
+        String::from_utf8(wire).unwrap(),
+        "HTTP/1.1 204 No Content\r\n\r\n"
     );
 }
 

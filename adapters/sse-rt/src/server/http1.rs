@@ -613,8 +613,13 @@ async fn write_full<IO: AsyncWrite + Unpin>(
         head.extend_from_slice(value.as_bytes());
         head.extend_from_slice(b"\r\n");
     }
-    let body = response.body();
-    head.extend_from_slice(format!("content-length: {}\r\n", body.len()).as_bytes());
+    // A 1xx or 204 response has no content and must not say
+    // `content-length` (RFC 9110, 8.6); a body given with one is not sent.
+    let no_content = status == StatusCode::NO_CONTENT || status.is_informational();
+    let body: &[u8] = if no_content { &[] } else { response.body() };
+    if !no_content {
+        head.extend_from_slice(format!("content-length: {}\r\n", body.len()).as_bytes());
+    }
     if !keep_alive {
         head.extend_from_slice(b"connection: close\r\n");
     }
