@@ -48,16 +48,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build();
-    match runtime.and_then(|runtime| runtime.block_on(run(args))) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("sse-hub-server: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    sse_interop_tools::run_main("sse-hub-server", run(args))
 }
 
 fn parse(mut argv: impl Iterator<Item = String>) -> Option<Args> {
