@@ -196,15 +196,24 @@ netns_pair() {
     ip -n "$CLI" link set veth-c up
 }
 
-# stream_over_link N IDLE_SECS: our hub server in $SRV publishes N events (one
-# every 10 ms); `sse listen` and the library client in $CLI (idle and connect
-# timeouts IDLE_SECS) receive them. Half-way the link goes down for 3 s and
-# comes back: both must get every event exactly once, in order, in two
-# responses or more (they noticed and reconnected).
+# cut_link: what stream_over_link does half-way: the link goes down for 3 s
+# and comes back. A check may define its own after sourcing this file.
+cut_link() {
+    ip -n "$CLI" link set veth-c down
+    sleep 3
+    ip -n "$CLI" link set veth-c up
+}
+
+# stream_over_link N IDLE_SECS [URL]: our hub server in $SRV publishes N
+# events (one every 10 ms) on $SRV_IP:$HUB_PORT (8080); `sse listen` and the
+# library client in $CLI (idle and connect timeouts IDLE_SECS) receive them
+# from URL (the server's /events by default). Half-way comes `cut_link`: both
+# must get every event exactly once, in order, in two responses or more (they
+# noticed and reconnected).
+HUB_PORT=8080
 stream_over_link() {
     local n=$1 idle=$2 who status problem opens
-    HUB_PORT=8080
-    local url=http://$SRV_IP:$HUB_PORT/events
+    local url=${3:-http://$SRV_IP:$HUB_PORT/events}
     spawn server ip netns exec "$SRV" "$BIN/sse-hub-server" --addr "$SRV_IP:$HUB_PORT" \
         --events "$n" --subscribers 2 --interval-ms 10 --keepalive-ms 200 --retry-ms 100
     wait_port "$SRV_IP" "$HUB_PORT" 20 "$CLI"
@@ -214,9 +223,7 @@ stream_over_link() {
         --idle-timeout-ms "${idle}000" --connect-timeout-ms "${idle}000" "$url"
     wait_events "$CHECK_DIR/listen.out" $((n / 2)) 60
     wait_events "$CHECK_DIR/library.out" $((n / 2)) 60
-    ip -n "$CLI" link set veth-c down
-    sleep 3
-    ip -n "$CLI" link set veth-c up
+    cut_link
     for who in listen library; do
         status=0
         finish "$who" 90 || status=$?
