@@ -337,9 +337,14 @@ fn resume_under_concurrent_publishing_has_no_gap_and_no_duplicate() {
             .with_history(HistoryLimits::new(TOTAL as usize, 1 << 30)),
     );
     hub.publish("t", EventFrame::new("e1")).unwrap();
+    // Publishing starts once every subscriber holds its first subscription:
+    // one subscribing without an ID after the last event would wait forever,
+    // and one resuming after it would get everything in one replay.
+    let subscribed = std::sync::Arc::new(std::sync::Barrier::new(5));
     let subscribers: Vec<_> = (0..4)
         .map(|n| {
             let hub = hub.clone();
+            let subscribed = subscribed.clone();
             thread::spawn(move || {
                 let mut seen: Vec<u64> = Vec::new();
                 let mut last: Option<String> = (n % 2 == 0).then(|| "1".into());
@@ -351,6 +356,9 @@ fn resume_under_concurrent_publishing_has_no_gap_and_no_duplicate() {
                     };
                     let mut sub = hub.subscribe("t", id).unwrap();
                     subscriptions += 1;
+                    if subscriptions == 1 {
+                        subscribed.wait();
+                    }
                     // Read a few frames (or until disconnected, or at the
                     // last event), then drop the subscription.
                     for _ in 0..3 + n {
@@ -374,6 +382,7 @@ fn resume_under_concurrent_publishing_has_no_gap_and_no_duplicate() {
             })
         })
         .collect();
+    subscribed.wait();
     let publishers: Vec<_> = (0..PUBLISHERS)
         .map(|_| {
             let hub = hub.clone();
