@@ -1114,3 +1114,60 @@ fn restart_reconnects_at_once_without_an_error_item() {
     assert_eq!(server.attempts(), 4);
     assert_eq!(es.ready_state(), ReadyState::Closed);
 }
+
+#[test]
+fn reads_grow_while_they_fill_the_buffer_and_a_slow_stream_keeps_it_small() {
+    let rt = VirtualRuntime::new();
+    let event = "data: 0123456789012345678901234567890123456789\n\n";
+    let burst = event.repeat(300 * 1024 / event.len());
+    let server = Server::new(
+        &rt,
+        vec![
+            serve(vec![bytes(OPEN), bytes(&burst)]),
+            serve(vec![bytes(OPEN), Step::Wait(10), bytes(event)]),
+        ],
+    );
+    let mut es = builder()
+        .mode(Mode::OneShot)
+        .build(rt.clone(), server.connector());
+    let burst_run = run(&rt, &mut es);
+    let events = burst_run
+        .items
+        .iter()
+        .filter(|(_, s)| s.starts_with("event"))
+        .count();
+    assert_eq!(
+        events,
+        burst.len() / event.len(),
+        "every event of the burst"
+    );
+    let reads = &server.seen()[0].reads;
+    // The first reads get the starting buffer; reads that fill it double it,
+    // up to 64 KiB, which a long burst then keeps.
+    assert_eq!(reads[0], 16 * 1024);
+    assert_eq!(reads.iter().max(), Some(&(64 * 1024)));
+    assert!(
+        reads.windows(2).all(|w| w[1] >= w[0] / 2),
+        "no shrink mid-stream: {reads:?}"
+    );
+    assert!(
+        reads.iter().filter(|&&n| n == 64 * 1024).count() >= 3,
+        "{reads:?}"
+    );
+
+    // A stream whose reads never fill the buffer keeps the small one.
+    let mut es = builder()
+        .mode(Mode::OneShot)
+        .build(rt.clone(), server.connector());
+    let small_run = run(&rt, &mut es);
+    assert_eq!(
+        small_run
+            .items
+            .iter()
+            .filter(|(_, s)| s.starts_with("event"))
+            .count(),
+        1
+    );
+    let reads = &server.seen()[1].reads;
+    assert!(reads.iter().all(|&n| n == 16 * 1024), "{reads:?}");
+}

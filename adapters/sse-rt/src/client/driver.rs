@@ -24,8 +24,13 @@ use super::{Attempt, Connector, EventSource, Item, TlsRequired, Transport, ERROR
 use crate::error::Refused;
 use crate::Error;
 
-/// The size of the read buffer (at least the head limit).
+/// The size of the read buffer to start with (at least the head limit).
 pub(super) const READ_BUF_LEN: usize = 16 * 1024;
+
+/// The most the read buffer grows to when reads keep filling it: a fast
+/// stream is read in fewer, larger system calls, while an idle or slow one
+/// keeps the small buffer.
+const MAX_READ_BUF_LEN: usize = 64 * 1024;
 
 /// The most header lines of a response head.
 const MAX_HEADERS: usize = 100;
@@ -414,6 +419,10 @@ impl EventSource {
                 Poll::Ready(Ok(n)) => {
                     // A reader claiming more than the buffer is clamped.
                     self.end = (self.end + n).min(self.rx.len());
+                    if self.end == self.rx.len() && self.rx.len() < MAX_READ_BUF_LEN {
+                        // The read filled the buffer: more was likely waiting.
+                        self.rx.resize(MAX_READ_BUF_LEN.min(self.rx.len() * 2), 0);
+                    }
                     Poll::Ready(Read::Bytes)
                 }
                 Poll::Ready(Err(e)) if e.kind() == io::ErrorKind::Interrupted => continue,

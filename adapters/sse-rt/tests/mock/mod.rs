@@ -66,6 +66,8 @@ pub struct Seen {
     pub url: String,
     /// Everything the client wrote.
     pub request: Vec<u8>,
+    /// The size of the buffer of each read that got bytes.
+    pub reads: Vec<usize>,
 }
 
 impl Seen {
@@ -162,6 +164,7 @@ impl Server {
                 url.target()
             ),
             request: Vec::new(),
+            reads: Vec::new(),
         }));
         self.inner.alive.fetch_add(1, Ordering::SeqCst);
         Connect {
@@ -279,6 +282,7 @@ impl AsyncRead for MockIo {
                     return Poll::Ready(Err(kind.into()));
                 }
                 Some(Step::Bytes(bytes)) => {
+                    lock(&this.seen).reads.push(buf.len());
                     let n = bytes.len().min(buf.len());
                     buf[..n].copy_from_slice(&bytes[..n]);
                     bytes.drain(..n);
