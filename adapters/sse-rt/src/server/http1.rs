@@ -313,6 +313,9 @@ where
                 }
             }
             Reply::Events { body, headers } => {
+                // The read buffer goes now, not when the stream ends: an
+                // idle stream holds no buffer of its own.
+                drop(conn.buf);
                 return stream_events(conn.io, body, &headers, head_only, http10).await;
             }
         }
@@ -334,18 +337,21 @@ async fn stream_events<IO: AsyncWrite + Unpin>(
             .await
             .map_err(Error::from);
     };
-    let pairs: Vec<(&str, &str)> = extra.iter().map(|(n, v)| (*n, *v)).collect();
-    let mut head = Vec::new();
-    if let Err(e) = ResponseHead::new()
-        .chunked(!http10)
-        .headers(&pairs)
-        .encode_to_vec(&mut head)
+    // In a block: the head and the header list are freed once written.
     {
-        let error = StatusCode::INTERNAL_SERVER_ERROR;
-        write_full(&mut io, &simple(error), false, false).await?;
-        return Err(Error::Http(e));
+        let mut head = Vec::new();
+        if let Err(e) = ResponseHead::new()
+            .chunked(!http10)
+            .headers(&extra)
+            .encode_to_vec(&mut head)
+        {
+            let error = StatusCode::INTERNAL_SERVER_ERROR;
+            write_full(&mut io, &simple(error), false, false).await?;
+            return Err(Error::Http(e));
+        }
+        write_all(&mut io, &head).await?;
+        drop(extra);
     }
-    write_all(&mut io, &head).await?;
     flush(&mut io).await?;
     if head_only {
         return Ok(());
