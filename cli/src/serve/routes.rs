@@ -48,10 +48,7 @@ fn route(method: &Method, path: &str) -> Route {
         "/publish" if method == Method::POST => Route::Publish,
         "/" | "/events" => Route::Fixed(method_not_allowed("GET")),
         "/publish" => Route::Fixed(method_not_allowed("POST")),
-        _ => Route::Fixed(text(
-            StatusCode::NOT_FOUND,
-            "not found: try / or /events\n",
-        )),
+        _ => Route::Fixed(text(StatusCode::NOT_FOUND, "not found: try / or /events\n")),
     }
 }
 

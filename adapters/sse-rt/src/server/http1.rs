@@ -356,12 +356,35 @@ async fn stream_events<IO: AsyncWrite + Unpin>(
     if head_only {
         return Ok(());
     }
-    // The body has its own keepalive clock: each of its chunks is
-    // written and flushed as it comes.
+    // The body has its own keepalive clock: its chunks are written and
+    // flushed as they come, every chunk ready at that moment (up to
+    // `BATCH` bytes) in one write, so that a stream that fell behind (a
+    // burst, a busy server) catches up in fewer system calls.
     let mut out = FrameWriter::new(io, !http10);
     let mut body = body;
-    while let Some(Ok(bytes)) = poll_fn(|cx| Pin::new(&mut body).poll_next(cx)).await {
-        out.write(&bytes).await?;
+    let mut ended = false;
+    while !ended {
+        poll_fn(|cx| {
+            while out.pending() < BATCH {
+                match Pin::new(&mut body).poll_next(cx) {
+                    Poll::Ready(Some(Ok(bytes))) => out.push(&bytes)?,
+                    Poll::Ready(None) => {
+                        ended = true;
+                        break;
+                    }
+                    Poll::Pending => break,
+                }
+            }
+            if ended || out.pending() > 0 {
+                Poll::Ready(Ok::<(), io::Error>(()))
+            } else {
+                Poll::Pending
+            }
+        })
+        .await?;
+        if out.pending() > 0 {
+            out.send().await?;
+        }
     }
     out.finish().await?;
     Ok(())
@@ -542,6 +565,9 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> Conn<IO> {
 
 /// The most bytes one read takes.
 const READ_SIZE: usize = 4096;
+
+/// The most event-stream bytes gathered for one write.
+const BATCH: usize = 16 * 1024;
 
 /// The request of a parsed head, with no body yet.
 fn request_of(head: &RequestHead<'_, '_>) -> Result<http::Request<()>, Error> {
