@@ -9,7 +9,7 @@ use http_body_util::{BodyExt, Either, Full, LengthLimitError, Limited};
 use hyper::body::{Body as _, Incoming};
 use sse_rt::server::{
     query_param, resolve_last_event_id, EventBody, Hub, LastEventId, PublishError, Reply,
-    Subscription, LAST_EVENT_ID_PARAM,
+    SubscribeError, Subscription, LAST_EVENT_ID_PARAM,
 };
 use sse_rt::EventFrame;
 use sse_tokio::TokioRuntime;
@@ -41,6 +41,7 @@ enum Route {
     Fixed(Response<Bytes>),
 }
 
+/// The route of a request with `method` to `path`.
 fn route(method: &Method, path: &str) -> Route {
     match path {
         "/" if method == Method::GET => Route::Fixed(page()),
@@ -58,7 +59,7 @@ impl State {
         match route(request.method(), request.uri().path()) {
             Route::Events => match self.events(&request) {
                 Ok(body) => body.into_response(request.version()).map(Either::Right),
-                Err(refused) => refused.map(full),
+                Err(e) => unavailable(&e).map(full),
             },
             Route::Publish => self.publish(request).await.map(full),
             Route::Fixed(response) => response.map(full),
@@ -71,7 +72,7 @@ impl State {
         match route(request.method(), request.uri().path()) {
             Route::Events => match self.events(request) {
                 Ok(body) => Reply::events(body),
-                Err(refused) => Reply::Full(refused),
+                Err(e) => Reply::Full(unavailable(&e)),
             },
             Route::Publish => Reply::Full(self.publish_bytes(target(request), request.body())),
             Route::Fixed(response) => Reply::Full(response),
@@ -80,23 +81,19 @@ impl State {
 
     /// `GET /events`: the hub's stream, resumed after the `Last-Event-ID`
     /// header or the `lastEventId` query parameter.
-    fn events<B>(&self, request: &Request<B>) -> Result<EventBody<Subscription>, Response<Bytes>> {
+    fn events<B>(&self, request: &Request<B>) -> Result<EventBody<Subscription>, SubscribeError> {
         let query = query_param(target(request), LAST_EVENT_ID_PARAM);
         let header = LastEventId::from_headers(request.headers());
         let last_event_id = resolve_last_event_id(header, query.as_deref());
-        match self.hub.subscribe(TOPIC, last_event_id) {
-            Ok(subscription) => {
-                Ok(EventBody::new(subscription, TokioRuntime).keepalive(self.keepalive))
-            }
-            Err(e) => Err(text(StatusCode::SERVICE_UNAVAILABLE, &format!("{e}\n"))),
-        }
+        let subscription = self.hub.subscribe(TOPIC, last_event_id)?;
+        Ok(EventBody::new(subscription, TokioRuntime).keepalive(self.keepalive))
     }
 
     /// `POST /publish[?event=NAME]` on hyper: reads the body (within the
     /// size and time limits), then [`State::publish_bytes`].
     async fn publish(&self, request: Request<Incoming>) -> Response<Bytes> {
-        if let Err(refused) = event_name(target(&request)) {
-            return refused;
+        if let Err(why) = event_name(target(&request)) {
+            return bad_request(why);
         }
         let max = self.max_publish_bytes;
         let (parts, body) = request.into_parts();
@@ -120,7 +117,7 @@ impl State {
     fn publish_bytes(&self, target: &str, body: &[u8]) -> Response<Bytes> {
         let event = match event_name(target) {
             Ok(event) => event,
-            Err(refused) => return refused,
+            Err(why) => return bad_request(why),
         };
         let Ok(data) = std::str::from_utf8(body) else {
             return bad_request("the body is not UTF-8");
@@ -140,7 +137,7 @@ impl State {
             }
             // The encoder refused the event name (a CR or LF in it).
             Err(e @ PublishError::Refused(_)) => bad_request(&crate::report(&e)),
-            Err(e) => text(StatusCode::SERVICE_UNAVAILABLE, &format!("{e}\n")),
+            Err(e) => unavailable(&e),
         }
     }
 }
@@ -151,16 +148,21 @@ fn target<B>(request: &Request<B>) -> &str {
 }
 
 /// The `event` query parameter of a publish: none, or a non-empty UTF-8
-/// name; else the `400` to answer.
-fn event_name(target: &str) -> Result<Option<String>, Response<Bytes>> {
+/// name; else why not (a `400`).
+fn event_name(target: &str) -> Result<Option<String>, &'static str> {
     match query_param(target, "event") {
         None => Ok(None),
         Some(name) => match String::from_utf8(name.into_owned()) {
             Ok(name) if !name.is_empty() => Ok(Some(name)),
-            Ok(_) => Err(bad_request("the event name is empty")),
-            Err(_) => Err(bad_request("the event name is not UTF-8")),
+            Ok(_) => Err("the event name is empty"),
+            Err(_) => Err("the event name is not UTF-8"),
         },
     }
+}
+
+/// `503` with the hub's reason (it is shutting down, or full).
+fn unavailable(why: &dyn std::fmt::Display) -> Response<Bytes> {
+    text(StatusCode::SERVICE_UNAVAILABLE, &format!("{why}\n"))
 }
 
 fn page() -> Response<Bytes> {
