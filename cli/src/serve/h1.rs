@@ -4,7 +4,7 @@
 //! of every HTTP/1.1 connection, and a task each; an idle event stream needs
 //! neither. A plaintext connection whose first bytes are not the HTTP/2
 //! preface goes to [`sse_rt::server::serve`] instead: every such connection
-//! on one task, the request head's buffer freed once the head is read, the
+//! on one task, the request's buffer freed once a stream starts, the
 //! limits of [`ServeConfig`]. The rest (h2c, and TLS, which hyper-util's
 //! `auto` builder serves) stays on hyper.
 
@@ -27,7 +27,6 @@ use super::routes::State;
 use super::MAX_HEAD_BYTES;
 
 /// What the first bytes of a plaintext connection say.
-#[derive(Debug, PartialEq, Eq)]
 pub(super) enum Version {
     Http1,
     Http2,
