@@ -1,6 +1,7 @@
 //! `sse`: decode, encode, listen to and serve Server-Sent Events from the
 //! command line. Built on `sse-proto`; `sse-tokio` (`sse-reqwest` for https://)
-//! for `listen`; `sse-rt`'s hub and bodies on hyper for `serve`.
+//! for `listen`; `sse-rt`'s hub, bodies and HTTP/1.1 server (hyper for HTTP/2
+//! and TLS) for `serve`.
 
 mod decode;
 mod encode;

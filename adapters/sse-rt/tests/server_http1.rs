@@ -531,3 +531,70 @@ fn shutdown_ends_kept_alive_connections_waiting_for_a_request() {
         .any(|(n, v)| n == "connection" && v == "close"));
     assert!(silent.0.written.lock().unwrap().is_empty());
 }
+
+/// An in-memory connection that keeps each write apart.
+struct Writes {
+    request: &'static [u8],
+    writes: Vec<Vec<u8>>,
+}
+
+impl futures_io::AsyncRead for Writes {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        let n = buf.len().min(self.request.len());
+        buf[..n].copy_from_slice(&self.request[..n]);
+        self.request = &self.request[n..];
+        Poll::Ready(Ok(n))
+    }
+}
+
+impl futures_io::AsyncWrite for Writes {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.writes.push(buf.to_vec());
+        Poll::Ready(Ok(buf.len()))
+    }
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+    fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+#[test]
+fn events_ready_together_go_out_in_one_write() {
+    let rt = VirtualRuntime::new();
+    let handler = |_: Request| {
+        let rt = rt.clone();
+        async move {
+            let frames = ["a", "b", "c"].map(|d| EncodedFrame::new(EventFrame::new(d)).unwrap());
+            Reply::events(EventBody::new(stream::iter(frames), rt))
+        }
+    };
+    let mut conn = Writes {
+        request: b"GET /events HTTP/1.1\r\n\r\n",
+        writes: Vec::new(),
+    };
+    rt.block_on(serve_connection(
+        &mut conn,
+        &rt,
+        &ServeConfig::new(),
+        &handler,
+    ))
+    .unwrap();
+    let writes = conn.writes;
+    assert_eq!(writes.len(), 3, "the head, the events, the last chunk");
+    assert!(writes[0].starts_with(b"HTTP/1.1 200 OK\r\n"));
+    assert_eq!(
+        writes[1],
+        b"9\r\ndata: a\n\n\r\n9\r\ndata: b\n\n\r\n9\r\ndata: c\n\n\r\n"
+    );
+    assert_eq!(writes[2], b"0\r\n\r\n");
+}

@@ -1,8 +1,10 @@
-//! `sse serve`: a demo event-stream server on hyper (HTTP/1.1 and HTTP/2 on
-//! one port, TLS optional) around an `sse_rt` hub: a page at `/`, the stream
-//! at `/events` (ticks and published events, resumable), `POST /publish`.
+//! `sse serve`: a demo event-stream server (HTTP/1.1 on sse-rt's own
+//! server, HTTP/2 and TLS on hyper, all on one port) around an `sse_rt` hub:
+//! a page at `/`, the stream at `/events` (ticks and published events,
+//! resumable), `POST /publish`.
 
 mod deadline;
+mod h1;
 mod routes;
 mod tls;
 
@@ -75,7 +77,7 @@ pub(crate) struct Args {
 const HISTORY_BYTES: usize = 16 << 20;
 /// The largest request head (HTTP/1.1 buffer, HTTP/2 header list); larger
 /// gets 431.
-const MAX_HEAD_BYTES: usize = 16 * 1024;
+pub(super) const MAX_HEAD_BYTES: usize = 16 * 1024;
 /// Concurrent HTTP/2 streams per connection.
 const MAX_STREAMS: u32 = 256;
 /// The listen backlog.
@@ -159,6 +161,10 @@ async fn serve(args: Args, tls: Option<TlsAcceptor>) -> Result<(), Error> {
         max_publish_bytes: args.max_publish_bytes,
         body_timeout: request_timeout,
     });
+    let (stop_h1, h1_stopped) = tokio::sync::oneshot::channel::<()>();
+    let (h1, h1_task) = h1::start(state.clone(), request_timeout, async {
+        let _ = h1_stopped.await;
+    });
     let connection = Arc::new(Connection {
         builder: builder(request_timeout),
         state,
@@ -182,7 +188,22 @@ async fn serve(args: Args, tls: Option<TlsAcceptor>) -> Result<(), Error> {
             Ok((stream, _)) => {
                 let connection = connection.clone();
                 let watcher = graceful.watcher();
+                let h1 = h1.clone();
                 tokio::spawn(async move {
+                    // Each event goes out at once, not after the next one.
+                    let _ = stream.set_nodelay(true);
+                    if connection.tls.is_none() {
+                        match h1::version(&stream, connection.request_timeout).await {
+                            // Served, and the permit released, by the
+                            // HTTP/1.1 server (dropped if it has stopped).
+                            h1::Version::Http1 => {
+                                let _ = h1.send(h1::Held::new(stream, permit));
+                                return;
+                            }
+                            h1::Version::Gone => return,
+                            h1::Version::Http2 => {}
+                        }
+                    }
                     connection.serve(stream, watcher).await;
                     drop(permit);
                 });
@@ -196,14 +217,18 @@ async fn serve(args: Args, tls: Option<TlsAcceptor>) -> Result<(), Error> {
     }
 
     drop(listener);
+    drop(h1);
     hub.shutdown();
+    let _ = stop_h1.send(());
     if let Some(ticker) = ticker {
         ticker.abort();
     }
-    if tokio::time::timeout(GRACE, graceful.shutdown())
-        .await
-        .is_err()
-    {
+    let ended = async {
+        graceful.shutdown().await;
+        // The HTTP/1.1 server's task does not panic.
+        let _ = h1_task.await;
+    };
+    if tokio::time::timeout(GRACE, ended).await.is_err() {
         say(format_args!(
             "connections still open after {} s, closed",
             GRACE.as_secs()
@@ -320,11 +345,10 @@ struct Connection {
 }
 
 impl Connection {
-    /// Serves one accepted connection (after the TLS handshake, if on) until
-    /// it closes or the graceful shutdown ends it.
+    /// Serves one accepted connection on hyper (h2c; with TLS, either
+    /// version after the handshake) until it closes or the graceful shutdown
+    /// ends it.
     async fn serve(&self, stream: TcpStream, watcher: Watcher) {
-        // Each event goes out at once, not after the next one.
-        let _ = stream.set_nodelay(true);
         match &self.tls {
             None => self.http(stream, watcher).await,
             Some(acceptor) => {

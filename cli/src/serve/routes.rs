@@ -8,8 +8,8 @@ use http::{Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Either, Full, LengthLimitError, Limited};
 use hyper::body::{Body as _, Incoming};
 use sse_rt::server::{
-    query_param, resolve_last_event_id, EventBody, Hub, LastEventId, PublishError, Subscription,
-    LAST_EVENT_ID_PARAM,
+    query_param, resolve_last_event_id, EventBody, Hub, LastEventId, PublishError, Reply,
+    SubscribeError, Subscription, LAST_EVENT_ID_PARAM,
 };
 use sse_rt::EventFrame;
 use sse_tokio::TokioRuntime;
@@ -33,50 +33,70 @@ pub(super) struct State {
     pub(super) body_timeout: Duration,
 }
 
+/// Where a request goes, by its method and path.
+enum Route {
+    Events,
+    Publish,
+    /// The page, a 404 or a 405: the same answer whatever the request.
+    Fixed(Response<Bytes>),
+}
+
+/// The route of a request with `method` to `path`.
+fn route(method: &Method, path: &str) -> Route {
+    match path {
+        "/" if method == Method::GET => Route::Fixed(page()),
+        "/events" if method == Method::GET => Route::Events,
+        "/publish" if method == Method::POST => Route::Publish,
+        "/" | "/events" => Route::Fixed(method_not_allowed("GET")),
+        "/publish" => Route::Fixed(method_not_allowed("POST")),
+        _ => Route::Fixed(text(StatusCode::NOT_FOUND, "not found: try / or /events\n")),
+    }
+}
+
 impl State {
-    /// The response to `request`.
+    /// The response to `request` (hyper: HTTP/2, and HTTP/1.1 over TLS).
     pub(super) async fn handle(&self, request: Request<Incoming>) -> Response<Body> {
-        let method = request.method();
-        match request.uri().path() {
-            "/" if method == Method::GET => page(),
-            "/events" if method == Method::GET => self.events(&request),
-            "/publish" if method == Method::POST => self.publish(request).await,
-            "/" | "/events" => method_not_allowed("GET"),
-            "/publish" => method_not_allowed("POST"),
-            _ => text(StatusCode::NOT_FOUND, "not found: try / or /events\n"),
+        match route(request.method(), request.uri().path()) {
+            Route::Events => match self.events(&request) {
+                Ok(body) => body.into_response(request.version()).map(Either::Right),
+                Err(e) => unavailable(&e).map(full),
+            },
+            Route::Publish => self.publish(request).await.map(full),
+            Route::Fixed(response) => response.map(full),
+        }
+    }
+
+    /// The reply to `request` on our own HTTP/1.1 server (which has read
+    /// the body already, within `max_publish_bytes`).
+    pub(super) fn reply(&self, request: &sse_rt::server::Request) -> Reply {
+        match route(request.method(), request.uri().path()) {
+            Route::Events => match self.events(request) {
+                Ok(body) => Reply::events(body),
+                Err(e) => Reply::Full(unavailable(&e)),
+            },
+            Route::Publish => Reply::Full(self.publish_bytes(target(request), request.body())),
+            Route::Fixed(response) => Reply::Full(response),
         }
     }
 
     /// `GET /events`: the hub's stream, resumed after the `Last-Event-ID`
     /// header or the `lastEventId` query parameter.
-    fn events(&self, request: &Request<Incoming>) -> Response<Body> {
-        let target = request.uri().path_and_query().map_or("", |t| t.as_str());
-        let query = query_param(target, LAST_EVENT_ID_PARAM);
+    fn events<B>(&self, request: &Request<B>) -> Result<EventBody<Subscription>, SubscribeError> {
+        let query = query_param(target(request), LAST_EVENT_ID_PARAM);
         let header = LastEventId::from_headers(request.headers());
         let last_event_id = resolve_last_event_id(header, query.as_deref());
-        match self.hub.subscribe(TOPIC, last_event_id) {
-            Ok(subscription) => EventBody::new(subscription, TokioRuntime)
-                .keepalive(self.keepalive)
-                .into_response(request.version())
-                .map(Either::Right),
-            Err(e) => text(StatusCode::SERVICE_UNAVAILABLE, &format!("{e}\n")),
-        }
+        let subscription = self.hub.subscribe(TOPIC, last_event_id)?;
+        Ok(EventBody::new(subscription, TokioRuntime).keepalive(self.keepalive))
     }
 
-    /// `POST /publish[?event=NAME]`: the body, UTF-8, becomes the data of one
-    /// event for every subscriber; answers its ID as JSON.
-    async fn publish(&self, request: Request<Incoming>) -> Response<Body> {
-        let target = request.uri().path_and_query().map_or("", |t| t.as_str());
-        let event = match query_param(target, "event") {
-            None => None,
-            Some(name) => match String::from_utf8(name.into_owned()) {
-                Ok(name) if !name.is_empty() => Some(name),
-                Ok(_) => return bad_request("the event name is empty"),
-                Err(_) => return bad_request("the event name is not UTF-8"),
-            },
-        };
+    /// `POST /publish[?event=NAME]` on hyper: reads the body (within the
+    /// size and time limits), then [`State::publish_bytes`].
+    async fn publish(&self, request: Request<Incoming>) -> Response<Bytes> {
+        if let Err(why) = event_name(target(&request)) {
+            return bad_request(why);
+        }
         let max = self.max_publish_bytes;
-        let body = request.into_body();
+        let (parts, body) = request.into_parts();
         if body.size_hint().lower() > max as u64 {
             return too_large(max);
         }
@@ -87,7 +107,19 @@ impl State {
             Ok(Err(e)) => return bad_request(&format!("reading the body: {e}")),
             Err(_) => return text(StatusCode::REQUEST_TIMEOUT, "the body came too slowly\n"),
         };
-        let Ok(data) = std::str::from_utf8(&body) else {
+        let target = parts.uri.path_and_query().map_or("", |t| t.as_str());
+        self.publish_bytes(target, &body)
+    }
+
+    /// `POST /publish[?event=NAME]` with its whole body: the body, UTF-8,
+    /// becomes the data of one event for every subscriber; answers its ID
+    /// as JSON.
+    fn publish_bytes(&self, target: &str, body: &[u8]) -> Response<Bytes> {
+        let event = match event_name(target) {
+            Ok(event) => event,
+            Err(why) => return bad_request(why),
+        };
+        let Ok(data) = std::str::from_utf8(body) else {
             return bad_request("the body is not UTF-8");
         };
         let mut frame = EventFrame::new(data);
@@ -97,7 +129,7 @@ impl State {
         match self.hub.publish(TOPIC, frame) {
             Ok(published) => {
                 let json = serde_json::json!({ "id": &*published.id }).to_string();
-                let mut response = Response::new(full(json));
+                let mut response = Response::new(Bytes::from(json));
                 response
                     .headers_mut()
                     .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -105,13 +137,36 @@ impl State {
             }
             // The encoder refused the event name (a CR or LF in it).
             Err(e @ PublishError::Refused(_)) => bad_request(&crate::report(&e)),
-            Err(e) => text(StatusCode::SERVICE_UNAVAILABLE, &format!("{e}\n")),
+            Err(e) => unavailable(&e),
         }
     }
 }
 
-fn page() -> Response<Body> {
-    let mut response = Response::new(full(PAGE));
+/// The request target (path and query).
+fn target<B>(request: &Request<B>) -> &str {
+    request.uri().path_and_query().map_or("", |t| t.as_str())
+}
+
+/// The `event` query parameter of a publish: none, or a non-empty UTF-8
+/// name; else why not (a `400`).
+fn event_name(target: &str) -> Result<Option<String>, &'static str> {
+    match query_param(target, "event") {
+        None => Ok(None),
+        Some(name) => match String::from_utf8(name.into_owned()) {
+            Ok(name) if !name.is_empty() => Ok(Some(name)),
+            Ok(_) => Err("the event name is empty"),
+            Err(_) => Err("the event name is not UTF-8"),
+        },
+    }
+}
+
+/// `503` with the hub's reason (it is shutting down, or full).
+fn unavailable(why: &dyn std::fmt::Display) -> Response<Bytes> {
+    text(StatusCode::SERVICE_UNAVAILABLE, &format!("{why}\n"))
+}
+
+fn page() -> Response<Bytes> {
+    let mut response = Response::new(Bytes::from_static(PAGE.as_bytes()));
     let headers = response.headers_mut();
     headers.insert(
         CONTENT_TYPE,
@@ -121,7 +176,7 @@ fn page() -> Response<Body> {
     response
 }
 
-fn method_not_allowed(allow: &'static str) -> Response<Body> {
+fn method_not_allowed(allow: &'static str) -> Response<Bytes> {
     let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
     response
         .headers_mut()
@@ -129,20 +184,20 @@ fn method_not_allowed(allow: &'static str) -> Response<Body> {
     response
 }
 
-fn too_large(max: usize) -> Response<Body> {
+fn too_large(max: usize) -> Response<Bytes> {
     text(
         StatusCode::PAYLOAD_TOO_LARGE,
         &format!("the body is over {max} bytes\n"),
     )
 }
 
-fn bad_request(why: &str) -> Response<Body> {
+fn bad_request(why: &str) -> Response<Bytes> {
     text(StatusCode::BAD_REQUEST, &format!("{why}\n"))
 }
 
 /// A `text/plain` answer.
-fn text(status: StatusCode, message: &str) -> Response<Body> {
-    let mut response = Response::new(full(message.to_owned()));
+fn text(status: StatusCode, message: &str) -> Response<Bytes> {
+    let mut response = Response::new(Bytes::from(message.to_owned()));
     *response.status_mut() = status;
     response.headers_mut().insert(
         CONTENT_TYPE,
@@ -151,6 +206,6 @@ fn text(status: StatusCode, message: &str) -> Response<Body> {
     response
 }
 
-fn full(body: impl Into<Bytes>) -> Body {
-    Either::Left(Full::new(body.into()))
+fn full(body: Bytes) -> Body {
+    Either::Left(Full::new(body))
 }

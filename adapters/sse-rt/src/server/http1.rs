@@ -313,6 +313,9 @@ where
                 }
             }
             Reply::Events { body, headers } => {
+                // The read buffer goes now, not when the stream ends: an
+                // idle stream holds no buffer of its own.
+                drop(conn.buf);
                 return stream_events(conn.io, body, &headers, head_only, http10).await;
             }
         }
@@ -334,28 +337,54 @@ async fn stream_events<IO: AsyncWrite + Unpin>(
             .await
             .map_err(Error::from);
     };
-    let pairs: Vec<(&str, &str)> = extra.iter().map(|(n, v)| (*n, *v)).collect();
-    let mut head = Vec::new();
-    if let Err(e) = ResponseHead::new()
-        .chunked(!http10)
-        .headers(&pairs)
-        .encode_to_vec(&mut head)
+    // In a block: the head and the header list are freed once written.
     {
-        let error = StatusCode::INTERNAL_SERVER_ERROR;
-        write_full(&mut io, &simple(error), false, false).await?;
-        return Err(Error::Http(e));
+        let mut head = Vec::new();
+        if let Err(e) = ResponseHead::new()
+            .chunked(!http10)
+            .headers(&extra)
+            .encode_to_vec(&mut head)
+        {
+            let error = StatusCode::INTERNAL_SERVER_ERROR;
+            write_full(&mut io, &simple(error), false, false).await?;
+            return Err(Error::Http(e));
+        }
+        write_all(&mut io, &head).await?;
+        drop(extra);
     }
-    write_all(&mut io, &head).await?;
     flush(&mut io).await?;
     if head_only {
         return Ok(());
     }
-    // The body has its own keepalive clock: each of its chunks is
-    // written and flushed as it comes.
+    // The body has its own keepalive clock: its chunks are written and
+    // flushed as they come, every chunk ready at that moment (up to
+    // `BATCH` bytes) in one write, so that a stream that fell behind (a
+    // burst, a busy server) catches up in fewer system calls.
     let mut out = FrameWriter::new(io, !http10);
     let mut body = body;
-    while let Some(Ok(bytes)) = poll_fn(|cx| Pin::new(&mut body).poll_next(cx)).await {
-        out.write(&bytes).await?;
+    let mut ended = false;
+    while !ended {
+        poll_fn(|cx| {
+            while out.pending() < BATCH {
+                match Pin::new(&mut body).poll_next(cx) {
+                    Poll::Ready(Some(Ok(bytes))) => out.push(&bytes)?,
+                    Poll::Ready(None) => {
+                        ended = true;
+                        break;
+                    }
+                    Poll::Pending => break,
+                }
+            }
+            if ended || out.pending() > 0 {
+                Poll::Ready(Ok::<(), io::Error>(()))
+            } else {
+                Poll::Pending
+            }
+        })
+        .await?;
+        if out.pending() > 0 {
+            out.send().await?;
+        }
     }
     out.finish().await?;
     Ok(())
@@ -536,6 +565,9 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> Conn<IO> {
 
 /// The most bytes one read takes.
 const READ_SIZE: usize = 4096;
+
+/// The most event-stream bytes gathered for one write.
+const BATCH: usize = 16 * 1024;
 
 /// The request of a parsed head, with no body yet.
 fn request_of(head: &RequestHead<'_, '_>) -> Result<http::Request<()>, Error> {

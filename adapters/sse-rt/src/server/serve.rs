@@ -229,10 +229,9 @@ impl<'a> Connections<'a> {
             let Some(Some((connection, waker))) = self.slots.get_mut(slot) else {
                 continue;
             };
-            let waker = waker.clone();
             if connection
                 .as_mut()
-                .poll(&mut Context::from_waker(&waker))
+                .poll(&mut Context::from_waker(waker))
                 .is_ready()
             {
                 self.slots[slot] = None;

@@ -70,11 +70,15 @@ pub struct EventSink<W> {
     keepalive: KeepaliveTimer,
 }
 
+/// The largest framing buffer a stream keeps between writes: enough for the
+/// usual event, never a burst's worth per idle subscriber.
+const KEPT_BUFFER: usize = 4096;
+
 /// Writes whole frames, as HTTP/1.1 chunks or as they are, each flushed.
 pub(crate) struct FrameWriter<W> {
     writer: W,
     chunked: bool,
-    /// The chunk being framed (reused).
+    /// The chunks being framed (reused).
     buf: Vec<u8>,
 }
 
@@ -90,11 +94,39 @@ impl<W: AsyncWrite + Unpin> FrameWriter<W> {
     /// Writes `bytes` (as one chunk when chunked) and flushes.
     pub(crate) async fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
         if self.chunked {
-            self.buf.resize(encoded_chunk_len(bytes.len()), 0);
-            let n = encode_chunk(bytes, &mut self.buf).map_err(io::Error::other)?;
-            write_all(&mut self.writer, &self.buf[..n]).await?;
+            self.push(bytes)?;
+            return self.send().await;
+        }
+        write_all(&mut self.writer, bytes).await?;
+        flush(&mut self.writer).await
+    }
+
+    /// Adds `bytes` (as one chunk when chunked) to what the next
+    /// [`FrameWriter::send`] writes.
+    pub(crate) fn push(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if self.chunked {
+            let start = self.buf.len();
+            self.buf.resize(start + encoded_chunk_len(bytes.len()), 0);
+            let n = encode_chunk(bytes, &mut self.buf[start..]).map_err(io::Error::other)?;
+            self.buf.truncate(start + n);
         } else {
-            write_all(&mut self.writer, bytes).await?;
+            self.buf.extend_from_slice(bytes);
+        }
+        Ok(())
+    }
+
+    /// How many bytes [`FrameWriter::push`] has added since the last send.
+    pub(crate) fn pending(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Writes what was pushed, in one go, and flushes. A buffer grown past
+    /// [`KEPT_BUFFER`] (a batch, a large event) is freed after.
+    pub(crate) async fn send(&mut self) -> io::Result<()> {
+        write_all(&mut self.writer, &self.buf).await?;
+        self.buf.clear();
+        if self.buf.capacity() > KEPT_BUFFER {
+            self.buf = Vec::new();
         }
         flush(&mut self.writer).await
     }
