@@ -8,9 +8,13 @@
 //! `CORPUS` is a corpus name (default `llm_tokens`). With `floor`, runs the
 //! memchr newline-visiting loop over the same reads instead, for the instruction
 //! count of the physical floor; with `no-comments`, our decoder with comments
-//! passed over.
+//! passed over; with `steps`, our decoder through the `decode` step loop
+//! instead of `feed`.
 
-use sse_benches::{corpora, decode_ours, decode_ours_without_comments, newline_floor, READ_SIZE};
+use sse_benches::{
+    corpora, decode_ours, decode_ours_in_steps, decode_ours_without_comments, newline_floor,
+    READ_SIZE,
+};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,6 +35,8 @@ fn main() {
     for _ in 0..10 {
         let counts = if args.iter().any(|a| a == "no-comments") {
             decode_ours_without_comments(&corpus.bytes, READ_SIZE)
+        } else if args.iter().any(|a| a == "steps") {
+            decode_ours_in_steps(&corpus.bytes, READ_SIZE)
         } else {
             decode_ours(&corpus.bytes, READ_SIZE)
         };

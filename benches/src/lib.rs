@@ -49,6 +49,19 @@ pub struct Counts {
     pub data_bytes: usize,
 }
 
+impl Counts {
+    fn add(&mut self, item: &Item<'_>) {
+        match item {
+            Item::Event(e) => {
+                self.events += 1;
+                self.data_bytes += e.data().len();
+            }
+            Item::Comment(_) => self.comments += 1,
+            _ => {}
+        }
+    }
+}
+
 /// A small deterministic generator (xorshift64*): same corpus bytes on every run.
 #[derive(Debug, Clone)]
 struct Rng(u64);
@@ -521,8 +534,8 @@ pub fn one_long_line(len: usize) -> Vec<u8> {
     out
 }
 
-/// Decodes `bytes` with a fresh [`sse_proto::Decoder`] in reads of `read` bytes
-/// and counts what it finds.
+/// Decodes `bytes` with a fresh [`sse_proto::Decoder`] in reads of `read` bytes,
+/// each drained through [`Decoder::feed`] (the usual way), and counts what it finds.
 ///
 /// # Panics
 ///
@@ -545,6 +558,27 @@ pub fn decode_ours_without_comments(bytes: &[u8], read: usize) -> Counts {
 fn decode_with(mut decoder: Decoder<Vec<u8>>, bytes: &[u8], read: usize) -> Counts {
     let mut counts = Counts::default();
     for chunk in bytes.chunks(read) {
+        let mut feed = decoder.feed(chunk);
+        while let Some(item) = feed.next_item() {
+            match item {
+                Ok(item) => counts.add(&item),
+                Err(e) => panic!("corpus exceeds the default limits: {e}"),
+            }
+        }
+    }
+    counts
+}
+
+/// [`decode_ours`] through the single-step [`Decoder::decode`] loop instead of
+/// [`Decoder::feed`].
+///
+/// # Panics
+///
+/// As [`decode_ours`].
+pub fn decode_ours_in_steps(bytes: &[u8], read: usize) -> Counts {
+    let mut decoder = Decoder::new();
+    let mut counts = Counts::default();
+    for chunk in bytes.chunks(read) {
         let mut input = chunk;
         while !input.is_empty() {
             let step = match decoder.decode(input) {
@@ -552,13 +586,8 @@ fn decode_with(mut decoder: Decoder<Vec<u8>>, bytes: &[u8], read: usize) -> Coun
                 Err(e) => panic!("corpus exceeds the default limits: {e}"),
             };
             input = &input[step.consumed..];
-            match step.item {
-                Some(Item::Event(e)) => {
-                    counts.events += 1;
-                    counts.data_bytes += e.data().len();
-                }
-                Some(Item::Comment(_)) => counts.comments += 1,
-                Some(_) | None => {}
+            if let Some(item) = step.item {
+                counts.add(&item);
             }
         }
     }
@@ -692,6 +721,7 @@ mod tests {
                 let got = decode_ours(&corpus.bytes, read);
                 assert_eq!(got.events, corpus.events, "{} events", corpus.name);
                 assert_eq!(got.comments, corpus.comments, "{} comments", corpus.name);
+                assert_eq!(decode_ours_in_steps(&corpus.bytes, read), got);
             }
         }
     }
