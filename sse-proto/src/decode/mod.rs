@@ -17,9 +17,6 @@ mod buffer;
 #[cfg(feature = "bytes")]
 mod bytes;
 mod fields;
-mod lines;
-mod long_line;
-mod scan;
 // Two attributes: cargo-mutants recognises a plain `cfg(test)` as test code.
 #[cfg(test)]
 #[cfg(feature = "alloc")]
@@ -30,9 +27,9 @@ use core::mem;
 use core::ops::Range;
 use core::time::Duration;
 
+use crate::scan::lines::LineEnds;
 use crate::{DecodeError, Event, Item, Limits};
 use fields::Line;
-use scan::LineEnds;
 
 pub use buffer::{FixedBuf, Storage};
 
@@ -42,7 +39,7 @@ pub use buffer::{FixedBuf, Storage};
 /// search, UTF-8 checks and decoding, the ID NUL check, the event type
 /// comparison, and every copy into storage.
 #[inline(always)]
-fn work(n: usize) {
+pub(crate) fn work(n: usize) {
     #[cfg(all(test, feature = "std"))]
     crate::tests::work::add(n);
     #[cfg(not(all(test, feature = "std")))]
@@ -662,7 +659,7 @@ impl<S: Storage> Decoder<S> {
             let (line_start, eol) = (pos, pos + i);
             pos = self.after_line_end(input, eol);
             let base = self.data_len;
-            let bom = lines::take_bom(&mut self.at_start, &self.main.bytes()[base..]);
+            let bom = fields::take_bom(&mut self.at_start, &self.main.bytes()[base..]);
             let parsed = if self.line_prefix > 0 {
                 // A data value, already in place.
                 Line::Data(0..self.main.bytes().len() - base)
@@ -712,7 +709,7 @@ impl<S: Storage> Decoder<S> {
             }
             let line_start = pos;
             pos = self.after_line_end(input, eol);
-            let bom = lines::take_bom(&mut self.at_start, &input[line_start..eol]);
+            let bom = fields::take_bom(&mut self.at_start, &input[line_start..eol]);
             let parsed = fields::parse_line(&input[line_start + bom..eol]);
             let at = LineAt {
                 base: line_start + bom,
@@ -756,7 +753,9 @@ impl<S: Storage> Decoder<S> {
     fn skip(&mut self, input: &[u8], mut pos: usize) -> usize {
         while let Mode::Skip { mid_line } = self.mode {
             let rest = &input[pos..];
-            let Some(i) = lines::find_line_end(rest) else {
+            let found = crate::scan::find_line_end(rest);
+            work(found.map_or(rest.len(), |i| i + 1));
+            let Some(i) = found else {
                 if !rest.is_empty() {
                     self.mode = Mode::Skip { mid_line: true };
                 }
@@ -1019,7 +1018,7 @@ impl<S: Storage> Decoder<S> {
             // SAFETY: every `Loc` comes from `text_in_input` / `text_in_main`, which
             // return a range only after `from_utf8` accepted exactly those bytes,
             // after the line scanner classified every one of them as ASCII
-            // (`scan::LineEnds::is_ascii_from`, tested against a byte-by-byte
+            // (`scan::lines::LineEnds::is_ascii_from`, tested against a byte-by-byte
             // classification) in the input or before they were copied into `main`
             // (`data_ascii`, `line_ascii`), or after `push_lossy*` wrote valid
             // UTF-8 there;
