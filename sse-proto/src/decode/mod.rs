@@ -21,7 +21,7 @@ mod fields;
 #[cfg(test)]
 #[cfg(feature = "alloc")]
 mod tests;
-mod utf8;
+pub(crate) mod text;
 
 use core::mem;
 use core::ops::Range;
@@ -30,6 +30,7 @@ use core::time::Duration;
 use crate::scan::lines::LineEnds;
 use crate::{DecodeError, Event, Item, Limits};
 use fields::Line;
+use text::ReadProof;
 
 pub use buffer::{FixedBuf, Storage};
 
@@ -342,7 +343,7 @@ impl<S: Storage> Decoder<S> {
         // decoding, or bytes the line scanner classified as ASCII), by
         // `set_last_event_id` from a `&str`, or swapped with `id_pending`, which is
         // written the same way; each write appends whole valid UTF-8 strings.
-        unsafe { utf8::assume_utf8(self.id.bytes()) }
+        unsafe { text::assume_utf8(self.id.bytes()) }
     }
 
     /// Seeds the last event ID, for a client resuming after a restart.
@@ -455,7 +456,7 @@ impl<S: Storage> Decoder<S> {
     /// Never.
     #[inline]
     pub fn decode<'a>(&'a mut self, input: &'a [u8]) -> Result<Decoded<'a>, DecodeError> {
-        let step = self.step(&mut LineEnds::new(input, 0), 0)?;
+        let step = self.step(&mut LineEnds::new(input, 0), &mut ReadProof::none(), 0)?;
         Ok(Decoded {
             consumed: step.end,
             item: step.found.map(|found| self.view(input, found)),
@@ -586,11 +587,16 @@ impl<S: Storage> Decoder<S> {
     /// ends the step before it and is returned by the next one, so an `Err`
     /// always consumes nothing.
     #[inline]
-    fn step(&mut self, lines: &mut LineEnds<'_>, start: usize) -> Result<Step, DecodeError> {
+    fn step(
+        &mut self,
+        lines: &mut LineEnds<'_>,
+        proof: &mut ReadProof,
+        start: usize,
+    ) -> Result<Step, DecodeError> {
         if let Some(e) = self.pending_error.take() {
             return Err(e);
         }
-        let step = self.scan_step(lines, start)?;
+        let step = self.scan_step(lines, proof, start)?;
         if step.end == start && step.found.is_none() {
             if let Some(e) = self.pending_error.take() {
                 return Err(e);
@@ -611,7 +617,12 @@ impl<S: Storage> Decoder<S> {
     /// State carried between steps is dealt with on entry (an LF owed to a CR,
     /// skip mode, a partial line); the loop after that sees only complete lines
     /// lying in the input.
-    fn scan_step(&mut self, lines: &mut LineEnds<'_>, start: usize) -> Result<Step, DecodeError> {
+    fn scan_step(
+        &mut self,
+        lines: &mut LineEnds<'_>,
+        proof: &mut ReadProof,
+        start: usize,
+    ) -> Result<Step, DecodeError> {
         let input = lines.input();
         // Drop the scratch text of the item returned last.
         self.main.truncate(self.data_len + self.line_len);
@@ -640,8 +651,8 @@ impl<S: Storage> Decoder<S> {
             // Complete (or extend) the partial line kept in `main`.
             let rest = &input[pos..];
             let found_end = lines.find(pos).map(|eol| eol - pos);
-            self.line_ascii = self.line_ascii && lines.is_ascii_from(pos);
             let seg = found_end.unwrap_or(rest.len());
+            self.line_ascii = self.line_ascii && lines.is_ascii_from(pos);
             let limit = self.limits.max_line_len.min(self.line_room(&data_in));
             let seen = self.line_prefix + self.line_len;
             if seen.saturating_add(seg) > limit {
@@ -676,7 +687,7 @@ impl<S: Storage> Decoder<S> {
                 next: pos,
                 ascii: self.line_ascii,
             };
-            if let Some(out) = self.handle_line(parsed, at, input, &mut data_in) {
+            if let Some(out) = self.handle_line(proof, parsed, at, input, &mut data_in) {
                 return out;
             }
         }
@@ -719,7 +730,7 @@ impl<S: Storage> Decoder<S> {
                 next: pos,
                 ascii: lines.is_ascii_from(line_start),
             };
-            if let Some(out) = self.handle_line(parsed, at, input, &mut data_in) {
+            if let Some(out) = self.handle_line(proof, parsed, at, input, &mut data_in) {
                 return out;
             }
         }
@@ -776,6 +787,7 @@ impl<S: Storage> Decoder<S> {
     #[inline(always)]
     fn handle_line(
         &mut self,
+        proof: &mut ReadProof,
         parsed: Line,
         at: LineAt,
         input: &[u8],
@@ -792,7 +804,7 @@ impl<S: Storage> Decoder<S> {
         match parsed {
             Line::Empty => {
                 self.main.truncate(self.data_len);
-                match self.dispatch(input, data_in) {
+                match self.dispatch(proof, input, data_in) {
                     Ok(None) => None,
                     Ok(Some(found)) => Some(Ok(Step {
                         end: pos,
@@ -814,7 +826,7 @@ impl<S: Storage> Decoder<S> {
                     self.text_in_main(r, ascii)
                 } else {
                     self.materialize(input, data_in);
-                    self.text_in_input(input, r, ascii)
+                    self.text_in_input(proof, input, r, ascii)
                 };
                 Some(match loc {
                     Ok(loc) => Ok(Step {
@@ -878,7 +890,7 @@ impl<S: Storage> Decoder<S> {
                     Ok(())
                 } else {
                     self.ty.truncate(0);
-                    utf8::push_text(&mut self.ty, value, ascii)
+                    text::push_text(&mut self.ty, value, ascii)
                 };
                 self.ty_set = true;
                 self.main.truncate(self.data_len);
@@ -899,7 +911,7 @@ impl<S: Storage> Decoder<S> {
                 let result = if !fields::has_nul(value) {
                     self.id_pending.truncate(0);
                     self.id_set = true;
-                    utf8::push_text(&mut self.id_pending, value, ascii)
+                    text::push_text(&mut self.id_pending, value, ascii)
                 } else {
                     Ok(())
                 };
@@ -942,6 +954,7 @@ impl<S: Storage> Decoder<S> {
     #[inline(always)]
     fn dispatch(
         &mut self,
+        proof: &mut ReadProof,
         input: &[u8],
         data_in: &mut Option<Range<usize>>,
     ) -> Result<Option<Found>, DecodeError> {
@@ -951,7 +964,7 @@ impl<S: Storage> Decoder<S> {
             self.id_set = false;
         }
         let loc = match data_in.take() {
-            Some(r) => self.text_in_input(input, r, self.data_ascii),
+            Some(r) => self.text_in_input(proof, input, r, self.data_ascii),
             None if self.data_len > 0 => {
                 let end = self.data_len - 1; // without the final LF
                 self.data_len = 0;
@@ -978,21 +991,24 @@ impl<S: Storage> Decoder<S> {
         }
     }
 
-    /// `input[r]` as text: borrowed when valid UTF-8 (`ascii`: known to be),
-    /// else a lossy copy in `main`.
+    /// `input[r]` as text: borrowed when valid UTF-8 (`ascii`: known to be; or
+    /// proven by a pass over the read, or checked now), else a lossy copy in
+    /// `main`. `r` starts after a field name or at a line start, and ends at a
+    /// line end (see [`ReadProof::covers`]).
     #[inline]
     fn text_in_input(
         &mut self,
+        proof: &mut ReadProof,
         input: &[u8],
         r: Range<usize>,
         ascii: bool,
     ) -> Result<Loc, DecodeError> {
         let bytes = &input[r.clone()];
-        if ascii || utf8::is_valid(bytes) {
+        if ascii || proof.covers(input, r.start, r.end) || text::is_valid(bytes) {
             return Ok(Loc::Input(r));
         }
         let start = self.main.bytes().len();
-        utf8::push_lossy(&mut self.main, bytes).map_err(full)?;
+        text::push_lossy(&mut self.main, bytes).map_err(full)?;
         Ok(Loc::Main(start..self.main.bytes().len()))
     }
 
@@ -1000,11 +1016,11 @@ impl<S: Storage> Decoder<S> {
     /// a lossy copy after it.
     #[inline]
     fn text_in_main(&mut self, r: Range<usize>, ascii: bool) -> Result<Loc, DecodeError> {
-        if ascii || utf8::is_valid(&self.main.bytes()[r.clone()]) {
+        if ascii || text::is_valid(&self.main.bytes()[r.clone()]) {
             return Ok(Loc::Main(r));
         }
         let start = self.main.bytes().len();
-        utf8::push_lossy_within(&mut self.main, r).map_err(full)?;
+        text::push_lossy_within(&mut self.main, r).map_err(full)?;
         Ok(Loc::Main(start..self.main.bytes().len()))
     }
 
@@ -1019,17 +1035,18 @@ impl<S: Storage> Decoder<S> {
             // return a range only after `from_utf8` accepted exactly those bytes,
             // after the line scanner classified every one of them as ASCII
             // (`scan::lines::LineEnds::is_ascii_from`, tested against a byte-by-byte
-            // classification) in the input or before they were copied into `main`
+            // classification) or proved valid by one pass over the read
+            // (`text::ReadProof::covers`, in `text_in_input`) in the input or before they were copied into `main`
             // (`data_ascii`, `line_ascii`), or after `push_lossy*` wrote valid
             // UTF-8 there;
             // nothing writes to `input` or `main` between `step` and `view`.
-            unsafe { utf8::assume_utf8(bytes) }
+            unsafe { text::assume_utf8(bytes) }
         };
         match found {
             Found::Event { data, typed } => Item::Event(Event::new(
                 // SAFETY: `ty` is only written by `push_text` after `truncate(0)`,
                 // which appends whole valid UTF-8 strings (see `last_event_id`).
-                unsafe { utf8::assume_utf8(self.event_type(typed)) },
+                unsafe { text::assume_utf8(self.event_type(typed)) },
                 text(data),
                 self.last_event_id(),
             )),
@@ -1087,6 +1104,8 @@ impl<S: Storage> Feed<'_, '_, S> {
 #[derive(Debug)]
 struct Cursor<'i> {
     lines: LineEnds<'i>,
+    /// Non-ASCII text proven valid a whole read at a time.
+    proof: ReadProof,
     pos: usize,
 }
 
@@ -1094,6 +1113,7 @@ impl<'i> Cursor<'i> {
     fn new(input: &'i [u8]) -> Self {
         Cursor {
             lines: LineEnds::new(input, 0),
+            proof: ReadProof::whole_input(),
             pos: 0,
         }
     }
@@ -1106,7 +1126,7 @@ impl<'i> Cursor<'i> {
         decoder: &mut Decoder<S>,
     ) -> Option<Result<Found, DecodeError>> {
         while self.pos < self.lines.input().len() {
-            match decoder.step(&mut self.lines, self.pos) {
+            match decoder.step(&mut self.lines, &mut self.proof, self.pos) {
                 Err(e) => return Some(Err(e)),
                 Ok(step) => {
                     self.pos = step.end;

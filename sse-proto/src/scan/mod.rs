@@ -238,11 +238,14 @@ mod tests {
                 assert!(swar::Lane::load(&a).or(swar::Lane::load(&b)).has_high());
                 assert!(swar::Lane::load(&b).or(swar::Lane::load(&c)).has_high());
                 assert!(!swar::Lane::load(&b).or(swar::Lane::load(&b)).has_high());
+                // Both high at the same byte or at different ones.
+                assert!(swar::Lane::load(&a).or(swar::Lane::load(&c)).has_high());
                 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
                 {
                     assert!(sse2::Lane::load(&a).or(sse2::Lane::load(&b)).has_high());
                     assert!(sse2::Lane::load(&b).or(sse2::Lane::load(&c)).has_high());
                     assert!(!sse2::Lane::load(&b).or(sse2::Lane::load(&b)).has_high());
+                    assert!(sse2::Lane::load(&a).or(sse2::Lane::load(&c)).has_high());
                 }
             }
         }
