@@ -11,7 +11,9 @@ use core::time::Duration;
 
 use ::bytes::Bytes;
 
-use super::{text, Cursor, Decoder, Found, Loc, Storage};
+use super::feed::Cursor;
+use super::item::{Found, Loc};
+use super::{text, Decoder, Storage};
 use crate::{DecodeError, Event, Item};
 
 /// UTF-8 text held in [`Bytes`]: cheap to clone, often a slice of the input.
