@@ -55,9 +55,10 @@ impl<S: Storage> Decoder<S> {
         if ascii || proof.covers(input, r.start, r.end) || text::is_valid(bytes) {
             return Ok(Loc::Input(r));
         }
-        let start = self.main.bytes().len();
-        text::push_lossy(&mut self.main, bytes).map_err(full)?;
-        Ok(Loc::Main(start..self.main.bytes().len()))
+        let r = (self.main)
+            .append_scratch(|buf| text::push_lossy(buf, bytes))
+            .map_err(full)?;
+        Ok(Loc::Main(r))
     }
 
     /// `main[r]` as text: in place when valid UTF-8 (`ascii`: known to be), else
@@ -71,9 +72,10 @@ impl<S: Storage> Decoder<S> {
         if ascii || text::is_valid(&self.main.bytes()[r.clone()]) {
             return Ok(Loc::Main(r));
         }
-        let start = self.main.bytes().len();
-        text::push_lossy_within(&mut self.main, r).map_err(full)?;
-        Ok(Loc::Main(start..self.main.bytes().len()))
+        let r = (self.main)
+            .append_scratch(|buf| text::push_lossy_within(buf, r))
+            .map_err(full)?;
+        Ok(Loc::Main(r))
     }
 
     /// Borrows the text of an item found by [`step`](Decoder::step) on `input`.

@@ -33,7 +33,7 @@ impl<S: Storage> Decoder<S> {
         } = at;
         match parsed {
             Line::Empty => {
-                self.main.truncate(self.data_len);
+                self.main.drop_after_data();
                 match self.dispatch(proof, input, data_in) {
                     Ok(None) => None,
                     Ok(Some(found)) => Some(Ok(Step {
@@ -47,7 +47,7 @@ impl<S: Storage> Decoder<S> {
                 }
             }
             Line::Comment(_) if !self.comments => {
-                self.main.truncate(self.data_len);
+                self.main.drop_after_data();
                 None
             }
             Line::Comment(r) => {
@@ -69,7 +69,7 @@ impl<S: Storage> Decoder<S> {
             Line::Data(r) => {
                 let r = base + r.start..base + r.end;
                 self.in_block = true;
-                let buffered = self.data_len + data_in.as_ref().map_or(0, |d| d.len() + 1);
+                let buffered = self.main.data_len() + data_in.as_ref().map_or(0, |d| d.len() + 1);
                 let new_len = buffered.saturating_add(r.len() + 1);
                 if new_len > self.limits.max_event_len {
                     let limit = self.limits.max_event_len;
@@ -83,26 +83,14 @@ impl<S: Storage> Decoder<S> {
                 }
                 self.data_ascii = ascii && (buffered == 0 || self.data_ascii);
                 if stored {
-                    // The value sits right after the data buffer (or already at
-                    // its place): slide it down.
-                    let len = r.len();
-                    if r.start != self.data_len {
-                        work(len);
-                        self.main.bytes_mut().copy_within(r, self.data_len);
-                    }
-                    self.main.truncate(self.data_len + len);
-                    // The line held at least `data` (4 bytes) more than its value.
-                    let kept = self.main.try_extend(b"\n").is_ok();
-                    debug_assert!(kept, "a stored line frees room for its LF");
-                } else if self.data_len == 0 && data_in.is_none() {
+                    // The value sits right after the data (or already at its
+                    // place): slide it down.
+                    self.main.push_data_within(r);
+                } else if buffered == 0 {
                     *data_in = Some(r);
                 } else {
                     self.materialize(input, data_in);
-                    let kept = self.main.try_extend_line(&input[r]).is_ok();
-                    debug_assert!(kept, "room checked above (new_len)");
-                }
-                if data_in.is_none() {
-                    self.data_len = new_len;
+                    self.main.push_data(&input[r]);
                 }
                 None
             }
@@ -123,7 +111,7 @@ impl<S: Storage> Decoder<S> {
                     text::push_text(&mut self.ty, value, ascii)
                 };
                 self.ty_set = true;
-                self.main.truncate(self.data_len);
+                self.main.drop_after_data();
                 match result {
                     Ok(()) => None,
                     Err(f) => Some(self.fail(full(f), eol, Mode::Skip { mid_line: true })),
@@ -145,7 +133,7 @@ impl<S: Storage> Decoder<S> {
                 } else {
                     Ok(())
                 };
-                self.main.truncate(self.data_len);
+                self.main.drop_after_data();
                 match result {
                     Ok(()) => None,
                     Err(f) => Some(self.fail(full(f), eol, Mode::Skip { mid_line: true })),
@@ -159,7 +147,7 @@ impl<S: Storage> Decoder<S> {
                     &input[r]
                 };
                 let retry = fields::parse_retry(value);
-                self.main.truncate(self.data_len);
+                self.main.drop_after_data();
                 let d = retry?;
                 self.retry = Some(d);
                 self.materialize(input, data_in);
@@ -169,7 +157,7 @@ impl<S: Storage> Decoder<S> {
                 }))
             }
             Line::Other => {
-                self.main.truncate(self.data_len);
+                self.main.drop_after_data();
                 None
             }
         }
@@ -195,15 +183,13 @@ impl<S: Storage> Decoder<S> {
         }
         let loc = match data_in.take() {
             Some(r) => self.text_in_input(proof, input, r, self.data_ascii),
-            None if self.data_len > 0 => {
-                let end = self.data_len - 1; // without the final LF
-                self.data_len = 0;
-                self.text_in_main(0..end, self.data_ascii)
-            }
-            None => {
-                self.ty_set = false;
-                return Ok(None);
-            }
+            None => match self.main.take_data() {
+                Some(data) => self.text_in_main(data, self.data_ascii),
+                None => {
+                    self.ty_set = false;
+                    return Ok(None);
+                }
+            },
         };
         let data = loc?;
         // The next block starts without a type; `ty` keeps its bytes (valid until

@@ -20,6 +20,7 @@ mod feed;
 mod fields;
 mod item;
 mod line;
+mod region;
 mod step;
 // Two attributes: cargo-mutants recognises a plain `cfg(test)` as test code.
 #[cfg(test)]
@@ -32,6 +33,7 @@ use core::time::Duration;
 
 use crate::scan::lines::LineEnds;
 use crate::{DecodeError, Item, Limits};
+use region::Regions;
 use step::Mode;
 use text::ReadProof;
 
@@ -118,10 +120,9 @@ pub enum StreamEnd {
 /// ```
 #[derive(Debug)]
 pub struct Decoder<S: Storage> {
-    /// The data buffer (`data_len` bytes: each data value plus LF), then the
-    /// partial line (`line_len` bytes), then scratch space for the text of the item
-    /// returned last (valid until the next call).
-    main: S,
+    /// The event's data, the partial line, then scratch space for the text of
+    /// the item returned last (valid until the next call).
+    main: Regions<S>,
     /// The event type buffer.
     ty: S,
     /// The connection's last event ID (what a reconnect sends).
@@ -132,12 +133,6 @@ pub struct Decoder<S: Storage> {
     limits: Limits,
     /// Comments come out as items (else they are passed over).
     comments: bool,
-    data_len: usize,
-    line_len: usize,
-    /// The partial line is a `data` line whose `data:` prefix (this many bytes)
-    /// was not stored: its value goes straight after the data buffer, so a long
-    /// value spanning many reads is copied once. Only for growable storage.
-    line_prefix: usize,
     /// The partial line is known to be ASCII.
     line_ascii: bool,
     retry: Option<Duration>,
@@ -219,15 +214,12 @@ impl<'b> Decoder<FixedBuf<'b>> {
 impl<S: Storage> Decoder<S> {
     fn with_storage(main: S, ty: S, id: S, id_pending: S) -> Self {
         Decoder {
-            main,
+            main: Regions::new(main),
             ty,
             id,
             id_pending,
             limits: Limits::new(),
             comments: true,
-            data_len: 0,
-            line_len: 0,
-            line_prefix: 0,
             line_ascii: false,
             retry: None,
             mode: Mode::Normal,

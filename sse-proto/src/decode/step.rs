@@ -49,11 +49,8 @@ pub(super) struct LineAt {
 impl<S: Storage> Decoder<S> {
     /// Forgets the event being built and the partial line.
     pub(super) fn discard_block(&mut self) {
-        self.main.truncate(0);
+        self.main.clear();
         self.ty_set = false;
-        self.data_len = 0;
-        self.line_len = 0;
-        self.line_prefix = 0;
         self.line_ascii = false;
         self.id_set = false;
         self.in_block = false;
@@ -61,7 +58,7 @@ impl<S: Storage> Decoder<S> {
 
     /// Whether part of a line is kept from earlier input.
     pub(super) fn has_partial_line(&self) -> bool {
-        self.line_len > 0 || self.line_prefix > 0
+        self.main.has_partial_line()
     }
 
     /// The room left in `main` for the partial line: all of it for growable
@@ -69,7 +66,7 @@ impl<S: Storage> Decoder<S> {
     /// input) for fixed storage.
     pub(super) fn line_room(&self, data_in: &Option<Range<usize>>) -> usize {
         let pending = data_in.as_ref().map_or(0, |r| r.len() + 1);
-        self.main.capacity().saturating_sub(self.data_len + pending)
+        self.main.room_after_data(pending)
     }
 
     /// The line at `pos` crossed a limit: report it at the first byte past the
@@ -94,7 +91,7 @@ impl<S: Storage> Decoder<S> {
             let capacity = self.main.capacity();
             (DecodeError::BufferFull { capacity }, room)
         };
-        let at = pos + allowed.saturating_sub(self.line_prefix + self.line_len);
+        let at = pos + allowed.saturating_sub(self.main.partial_line_seen());
         self.fail(
             error,
             at,
@@ -126,10 +123,8 @@ impl<S: Storage> Decoder<S> {
     /// Copies a data value still borrowed from the input into `main`.
     pub(super) fn materialize(&mut self, input: &[u8], data_in: &mut Option<Range<usize>>) {
         if let Some(r) = data_in.take() {
-            debug_assert!(self.data_len == 0 && self.main.bytes().is_empty());
-            let kept = self.main.try_extend_line(&input[r.clone()]).is_ok();
-            debug_assert!(kept, "room checked when the data line was read");
-            self.data_len = r.len() + 1;
+            debug_assert!(self.main.data_len() == 0 && self.main.bytes().is_empty());
+            self.main.push_data(&input[r]);
         }
     }
 
@@ -177,7 +172,7 @@ impl<S: Storage> Decoder<S> {
     ) -> Result<Step, DecodeError> {
         let input = lines.input();
         // Drop the scratch text of the item returned last.
-        self.main.truncate(self.data_len + self.line_len);
+        self.main.drop_scratch();
 
         let mut pos = start;
         if self.after_cr {
@@ -206,14 +201,12 @@ impl<S: Storage> Decoder<S> {
             let seg = found_end.unwrap_or(rest.len());
             self.line_ascii = self.line_ascii && lines.is_ascii_from(pos);
             let limit = self.limits.max_line_len.min(self.line_room(&data_in));
-            let seen = self.line_prefix + self.line_len;
+            let seen = self.main.partial_line_seen();
             if seen.saturating_add(seg) > limit {
                 return self.line_limit_error(pos, true, &data_in);
             }
-            let kept = self.main.try_extend(&rest[..seg]).is_ok();
-            debug_assert!(kept, "room checked above");
+            self.main.extend_partial_line(&rest[..seg]);
             let Some(i) = found_end else {
-                self.line_len += seg;
                 return Ok(Step {
                     end: input.len(),
                     found: None,
@@ -221,16 +214,14 @@ impl<S: Storage> Decoder<S> {
             };
             let (line_start, eol) = (pos, pos + i);
             pos = self.after_line_end(input, eol);
-            let base = self.data_len;
+            let (base, value_only) = self.main.complete_partial_line();
             let bom = fields::take_bom(&mut self.at_start, &self.main.bytes()[base..]);
-            let parsed = if self.line_prefix > 0 {
+            let parsed = if value_only {
                 // A data value, already in place.
                 Line::Data(0..self.main.bytes().len() - base)
             } else {
                 fields::parse_line(&self.main.bytes()[base + bom..])
             };
-            self.line_len = 0;
-            self.line_prefix = 0;
             let at = LineAt {
                 base: base + bom,
                 stored: true,
@@ -254,15 +245,12 @@ impl<S: Storage> Decoder<S> {
                     return self.line_limit_error(pos, true, &data_in);
                 }
                 self.materialize(input, &mut data_in);
-                let prefix = if self.main.capacity() == usize::MAX && !self.at_start {
+                let prefix = if self.main.is_growable() && !self.at_start {
                     fields::data_prefix_len(rest)
                 } else {
                     0
                 };
-                let kept = self.main.try_extend(&rest[prefix..]).is_ok();
-                debug_assert!(kept, "room checked above");
-                self.line_len = rest.len() - prefix;
-                self.line_prefix = prefix;
+                self.main.start_partial_line(rest, prefix);
                 self.line_ascii = lines.is_ascii_from(pos);
                 pos = input.len();
                 break;
