@@ -199,33 +199,9 @@ const EMOJI: &[&str] = &[
     " 🥳",
 ];
 
-/// Tokens of many scripts: about two thirds ASCII, the rest accented Latin,
-/// Greek, Cyrillic, Arabic, Hebrew, Devanagari and Thai.
-const MIXED_TOKENS: &[&str] = &[
-    " the",
-    " of",
-    " and",
-    " to",
-    " a",
-    " in",
-    " is",
-    " that",
-    " for",
-    " it",
-    " as",
-    " with",
-    " stream",
-    " event",
-    " server",
-    " token",
-    " model",
-    " response",
-    ",",
-    ".",
-    "ing",
-    " 42",
-    " Rust",
-    " decoder",
+/// Tokens of other scripts: accented Latin, Greek, Cyrillic, Arabic, Hebrew,
+/// Devanagari and Thai.
+const OTHER_SCRIPTS: &[&str] = &[
     " café",
     " naïve",
     " São",
@@ -242,9 +218,19 @@ const MIXED_TOKENS: &[&str] = &[
     " สวัสดี",
 ];
 
+/// Token `i` of `llm_tokens_mixed`'s 38: the first 20 of [`TOKENS`], four
+/// more ASCII ones, then [`OTHER_SCRIPTS`].
+fn mixed_token(i: usize) -> &'static str {
+    match i {
+        0..20 => TOKENS[i],
+        20..24 => ["ing", " 42", " Rust", " decoder"][i - 20],
+        _ => OTHER_SCRIPTS[(i - 24) % OTHER_SCRIPTS.len()],
+    }
+}
+
 /// An Anthropic-style message stream (as [`llm_tokens`]) whose delta texts are
-/// drawn from `tokens`, with a `ping` every 50 deltas.
-fn anthropic_stream(seed: u64, tokens: &[&str]) -> (String, usize) {
+/// drawn by `token`, with a `ping` every 50 deltas.
+fn anthropic_stream(seed: u64, mut token: impl FnMut(&mut Rng) -> &'static str) -> (String, usize) {
     let mut rng = Rng(seed);
     let mut out = String::with_capacity(TARGET_LEN + 4096);
     let mut events = 0;
@@ -258,7 +244,7 @@ fn anthropic_stream(seed: u64, tokens: &[&str]) -> (String, usize) {
                 events += 1;
             }
             out.push_str("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"");
-            out.push_str(tokens[rng.below(tokens.len())]);
+            out.push_str(token(&mut rng));
             out.push_str("\"}}\n\n");
             events += 1;
         }
@@ -274,7 +260,7 @@ fn anthropic_stream(seed: u64, tokens: &[&str]) -> (String, usize) {
 /// (a) LLM token deltas: many small JSON events with `event:` names, like the
 /// OpenAI and Anthropic streaming APIs send, with an occasional `ping`.
 pub fn llm_tokens() -> Corpus {
-    let (out, events) = anthropic_stream(0x5EED_0001, TOKENS);
+    let (out, events) = anthropic_stream(0x5EED_0001, |rng| TOKENS[rng.below(TOKENS.len())]);
     Corpus {
         name: "llm_tokens",
         bytes: out.into_bytes(),
@@ -417,7 +403,8 @@ pub fn keepalive_heavy() -> Corpus {
 /// (g) LLM token deltas in Chinese, Japanese and Korean: every delta's text is
 /// non-ASCII (about 96% of the events).
 pub fn llm_tokens_cjk() -> Corpus {
-    let (out, events) = anthropic_stream(0x5EED_0007, CJK_TOKENS);
+    let (out, events) =
+        anthropic_stream(0x5EED_0007, |rng| CJK_TOKENS[rng.below(CJK_TOKENS.len())]);
     Corpus {
         name: "llm_tokens_cjk",
         bytes: out.into_bytes(),
@@ -464,7 +451,9 @@ pub fn chat_emoji() -> Corpus {
 /// (i) LLM token deltas in mixed scripts: about a third of the deltas carry
 /// non-ASCII text (accented Latin, Greek, Cyrillic, Arabic, Hebrew, Hindi, Thai).
 pub fn llm_tokens_mixed() -> Corpus {
-    let (out, events) = anthropic_stream(0x5EED_0009, MIXED_TOKENS);
+    let (out, events) = anthropic_stream(0x5EED_0009, |rng| {
+        mixed_token(rng.below(24 + OTHER_SCRIPTS.len()))
+    });
     Corpus {
         name: "llm_tokens_mixed",
         bytes: out.into_bytes(),

@@ -6,6 +6,7 @@ use core::ops::Range;
 
 use super::fields::{self, Line};
 use super::item::Found;
+use super::region::Regions;
 use super::step::{LineAt, Mode, Step};
 use super::text::{self, ReadProof};
 use super::{full, work, Decoder, Storage};
@@ -97,11 +98,7 @@ impl<S: Storage> Decoder<S> {
             Line::Event(r) => {
                 self.in_block = true;
                 let r = base + r.start..base + r.end;
-                let value = if stored {
-                    &self.main.bytes()[r]
-                } else {
-                    &input[r]
-                };
+                let value = value_at(&self.main, input, stored, r);
                 // `ty` is valid UTF-8, so equal bytes need no check or copy.
                 work(value.len());
                 let result = if self.ty.bytes() == value {
@@ -120,11 +117,7 @@ impl<S: Storage> Decoder<S> {
             Line::Id(r) => {
                 self.in_block = true;
                 let r = base + r.start..base + r.end;
-                let value = if stored {
-                    &self.main.bytes()[r]
-                } else {
-                    &input[r]
-                };
+                let value = value_at(&self.main, input, stored, r);
                 // An ID with NUL is ignored (it could not be sent back in a header).
                 let result = if !fields::has_nul(value) {
                     self.id_pending.truncate(0);
@@ -141,11 +134,7 @@ impl<S: Storage> Decoder<S> {
             }
             Line::Retry(r) => {
                 let r = base + r.start..base + r.end;
-                let value = if stored {
-                    &self.main.bytes()[r]
-                } else {
-                    &input[r]
-                };
+                let value = value_at(&self.main, input, stored, r);
                 let retry = fields::parse_retry(value);
                 self.main.drop_after_data();
                 let d = retry?;
@@ -196,5 +185,21 @@ impl<S: Storage> Decoder<S> {
         // the next step) for this event and for recognising a repeat.
         let typed = mem::replace(&mut self.ty_set, false);
         Ok(Some(Found::Event { data, typed }))
+    }
+}
+
+/// The bytes of a line's field value at `r`: in the completed partial line in
+/// `main` (`stored`), or in the input.
+#[inline(always)]
+fn value_at<'a, S: Storage>(
+    main: &'a Regions<S>,
+    input: &'a [u8],
+    stored: bool,
+    r: Range<usize>,
+) -> &'a [u8] {
+    if stored {
+        &main.bytes()[r]
+    } else {
+        &input[r]
     }
 }
