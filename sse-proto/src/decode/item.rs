@@ -91,7 +91,7 @@ impl<S: Storage> Decoder<S> {
             // (`scan::lines::LineEnds::is_ascii_from`, tested against a byte-by-byte
             // classification) or proved valid by one pass over the read
             // (`text::ReadProof::covers`, in `text_in_input`) in the input or before they were copied into `main`
-            // (`data_ascii`, `line_ascii`), or after `push_lossy*` wrote valid
+            // (`block.data_ascii`, `line_ascii`), or after `push_lossy*` wrote valid
             // UTF-8 there;
             // nothing writes to `input` or `main` between `step` and `view`.
             unsafe { text::assume_utf8(bytes) }

@@ -69,7 +69,7 @@ impl<S: Storage> Decoder<S> {
             }
             Line::Data(r) => {
                 let r = base + r.start..base + r.end;
-                self.in_block = true;
+                self.block.open = true;
                 let buffered = self.main.data_len() + data_in.as_ref().map_or(0, |d| d.len() + 1);
                 let new_len = buffered.saturating_add(r.len() + 1);
                 if new_len > self.limits.max_event_len {
@@ -82,7 +82,7 @@ impl<S: Storage> Decoder<S> {
                     let error = DecodeError::BufferFull { capacity };
                     return Some(self.fail(error, eol, Mode::Skip { mid_line: true }));
                 }
-                self.data_ascii = ascii && (buffered == 0 || self.data_ascii);
+                self.block.data_ascii = ascii && (buffered == 0 || self.block.data_ascii);
                 if stored {
                     // The value sits right after the data (or already at its
                     // place): slide it down.
@@ -96,7 +96,7 @@ impl<S: Storage> Decoder<S> {
                 None
             }
             Line::Event(r) => {
-                self.in_block = true;
+                self.block.open = true;
                 let r = base + r.start..base + r.end;
                 let value = value_at(&self.main, input, stored, r);
                 // `ty` is valid UTF-8, so equal bytes need no check or copy.
@@ -107,7 +107,7 @@ impl<S: Storage> Decoder<S> {
                     self.ty.truncate(0);
                     text::push_text(&mut self.ty, value, ascii)
                 };
-                self.ty_set = true;
+                self.block.typed = true;
                 self.main.drop_after_data();
                 match result {
                     Ok(()) => None,
@@ -115,13 +115,13 @@ impl<S: Storage> Decoder<S> {
                 }
             }
             Line::Id(r) => {
-                self.in_block = true;
+                self.block.open = true;
                 let r = base + r.start..base + r.end;
                 let value = value_at(&self.main, input, stored, r);
                 // An ID with NUL is ignored (it could not be sent back in a header).
                 let result = if !fields::has_nul(value) {
                     self.id_pending.truncate(0);
-                    self.id_set = true;
+                    self.block.id_set = true;
                     text::push_text(&mut self.id_pending, value, ascii)
                 } else {
                     Ok(())
@@ -165,17 +165,17 @@ impl<S: Storage> Decoder<S> {
         input: &[u8],
         data_in: &mut Option<Range<usize>>,
     ) -> Result<Option<Found>, DecodeError> {
-        self.in_block = false;
-        if self.id_set {
+        self.block.open = false;
+        if self.block.id_set {
             mem::swap(&mut self.id, &mut self.id_pending);
-            self.id_set = false;
+            self.block.id_set = false;
         }
         let loc = match data_in.take() {
-            Some(r) => self.text_in_input(proof, input, r, self.data_ascii),
+            Some(r) => self.text_in_input(proof, input, r, self.block.data_ascii),
             None => match self.main.take_data() {
-                Some(data) => self.text_in_main(data, self.data_ascii),
+                Some(data) => self.text_in_main(data, self.block.data_ascii),
                 None => {
-                    self.ty_set = false;
+                    self.block.typed = false;
                     return Ok(None);
                 }
             },
@@ -183,7 +183,7 @@ impl<S: Storage> Decoder<S> {
         let data = loc?;
         // The next block starts without a type; `ty` keeps its bytes (valid until
         // the next step) for this event and for recognising a repeat.
-        let typed = mem::replace(&mut self.ty_set, false);
+        let typed = mem::replace(&mut self.block.typed, false);
         Ok(Some(Found::Event { data, typed }))
     }
 }

@@ -78,6 +78,22 @@ pub enum StreamEnd {
     Truncated,
 }
 
+/// The event block being read: which fields it has set so far. Reset when the
+/// block is dispatched or discarded.
+#[derive(Debug, Clone, Copy, Default)]
+struct Block {
+    /// A `data`, `event` or `id` field was read since the last dispatch.
+    open: bool,
+    /// An `id` field was read: `id_pending` holds the ID to commit at dispatch.
+    id_set: bool,
+    /// `ty` holds this block's event type. When false the type is empty, and
+    /// `ty` keeps the last value only so that a repeated type (the common case)
+    /// is recognised without validating and copying it again.
+    typed: bool,
+    /// All the data read so far is known to be ASCII.
+    data_ascii: bool,
+}
+
 /// Incremental, resumable, zero-copy decoder for `text/event-stream` bodies.
 ///
 /// Implements the WHATWG HTML "parse an event stream" and "interpret an event
@@ -128,7 +144,8 @@ pub struct Decoder<S: Storage> {
     /// The connection's last event ID (what a reconnect sends).
     id: S,
     /// The last event ID buffer, when an `id` field was read since the last
-    /// dispatch (`id_set`); otherwise it equals `id` and this storage is stale.
+    /// dispatch (`block.id_set`); otherwise it equals `id` and this storage is
+    /// stale.
     id_pending: S,
     limits: Limits,
     /// Comments come out as items (else they are passed over).
@@ -142,15 +159,8 @@ pub struct Decoder<S: Storage> {
     after_cr: bool,
     /// No line has been completed on this body yet: a BOM may lead.
     at_start: bool,
-    id_set: bool,
-    /// A `data`, `event` or `id` field was read since the last dispatch.
-    in_block: bool,
-    /// All the data of the block being read is known to be ASCII.
-    data_ascii: bool,
-    /// `ty` holds the event type of the block being read. When false the type is
-    /// empty, and `ty` keeps the last value only so that a repeated type (the
-    /// common case) is recognised without validating and copying it again.
-    ty_set: bool,
+    /// What the event block being read has set so far.
+    block: Block,
     #[cfg(feature = "bytes")]
     bytes_cache: bytes::Cache,
 }
@@ -226,10 +236,7 @@ impl<S: Storage> Decoder<S> {
             pending_error: None,
             after_cr: false,
             at_start: true,
-            id_set: false,
-            in_block: false,
-            data_ascii: false,
-            ty_set: false,
+            block: Block::default(),
             #[cfg(feature = "bytes")]
             bytes_cache: bytes::Cache::default(),
         }
@@ -308,7 +315,7 @@ impl<S: Storage> Decoder<S> {
         self.id_pending.truncate(0);
         self.id_pending.try_extend(id.as_bytes()).map_err(full)?;
         mem::swap(&mut self.id, &mut self.id_pending);
-        self.id_set = false;
+        self.block.id_set = false;
         Ok(())
     }
 
@@ -418,7 +425,7 @@ impl<S: Storage> Decoder<S> {
     #[must_use = "`Truncated` means an event was lost; call `reset` to discard without asking"]
     pub fn finish(&mut self) -> StreamEnd {
         let truncated =
-            self.has_partial_line() || self.in_block || matches!(self.mode, Mode::Skip { .. });
+            self.has_partial_line() || self.block.open || matches!(self.mode, Mode::Skip { .. });
         self.reset();
         if truncated {
             StreamEnd::Truncated

@@ -7,7 +7,7 @@ use core::ops::Range;
 use super::fields::{self, Line};
 use super::item::Found;
 use super::text::ReadProof;
-use super::{work, Decoder, Storage};
+use super::{work, Block, Decoder, Storage};
 use crate::scan::lines::LineEnds;
 use crate::DecodeError;
 
@@ -50,10 +50,8 @@ impl<S: Storage> Decoder<S> {
     /// Forgets the event being built and the partial line.
     pub(super) fn discard_block(&mut self) {
         self.main.clear();
-        self.ty_set = false;
+        self.block = Block::default();
         self.line_ascii = false;
-        self.id_set = false;
-        self.in_block = false;
     }
 
     /// Whether part of a line is kept from earlier input.
