@@ -259,6 +259,28 @@ mod tests {
         assert!(proof.covers(read, 13, read.len() - 1));
     }
 
+    /// Invalid text stops the passes of a read (its later values are checked
+    /// one by one), unless it is the start of the read (a character begun in
+    /// the previous read).
+    #[test]
+    fn invalid_text_ends_the_passes_of_a_read() {
+        let read = "x\ndata: é\n\u{1}\ndata: é\n".as_bytes().to_vec();
+        let mut bad = read.clone();
+        bad[11] = 0xFF; // the \u{1} line becomes invalid
+        let last = bad.len() - 10..bad.len() - 1;
+        let mut proof = ReadProof::whole_input();
+        assert!(proof.covers(&bad, 2, 10));
+        assert!(!proof.covers(&bad, 11, 12));
+        assert!(!proof.covers(&bad, last.start, last.end), "no second pass");
+        // A continuation byte at offset 0 does not stop them.
+        let mut cut = read;
+        cut[0] = 0xA9;
+        let mut proof = ReadProof::whole_input();
+        assert!(!proof.covers(&cut, 0, 1));
+        assert!(proof.covers(&cut, 2, 10));
+        assert!(proof.covers(&cut, last.start, last.end));
+    }
+
     #[test]
     fn ascii_check_finds_a_high_byte_anywhere() {
         for len in 0..80 {
