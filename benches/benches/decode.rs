@@ -1,4 +1,4 @@
-//! Decode throughput on the six corpora, in 16 KiB reads.
+//! Decode throughput on every corpus, in 16 KiB reads.
 //!
 //! Per corpus: our decoder, the `memchr` newline floor on the same bytes, and
 //! (feature `peers`) every peer decoder through its public API, and ours again

@@ -49,6 +49,19 @@ pub struct Counts {
     pub data_bytes: usize,
 }
 
+impl Counts {
+    fn add(&mut self, item: &Item<'_>) {
+        match item {
+            Item::Event(e) => {
+                self.events += 1;
+                self.data_bytes += e.data().len();
+            }
+            Item::Comment(_) => self.comments += 1,
+            _ => {}
+        }
+    }
+}
+
 /// A small deterministic generator (xorshift64*): same corpus bytes on every run.
 #[derive(Debug, Clone)]
 struct Rng(u64);
@@ -114,10 +127,111 @@ const TOKENS: &[&str] = &[
 /// The start of an Anthropic-style message stream.
 const MESSAGE_START: &str = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_01XFDUDYJgAACzvnptvVoYEL\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-3-5-sonnet\",\"content\":[],\"stop_reason\":null,\"usage\":{\"input_tokens\":25,\"output_tokens\":1}}}\n\n";
 
-/// (a) LLM token deltas: many small JSON events with `event:` names, like the
-/// OpenAI and Anthropic streaming APIs send, with an occasional `ping`.
-pub fn llm_tokens() -> Corpus {
-    let mut rng = Rng(0x5EED_0001);
+/// CJK tokens as a Chinese, Japanese or Korean LLM answer streams them: one to
+/// three characters each, full-width punctuation included (all non-ASCII).
+const CJK_TOKENS: &[&str] = &[
+    "的",
+    "是",
+    "在",
+    "我们",
+    "服务器",
+    "事件",
+    "流",
+    "数据",
+    "解码器",
+    "，",
+    "。",
+    "、",
+    "东京",
+    "模型",
+    "回答",
+    "问题",
+    "可以",
+    "这个",
+    "です",
+    "ます",
+    "した",
+    "の",
+    "は",
+    "を",
+    "に",
+    "サーバー",
+    "イベント",
+    "ストリーム",
+    "データ",
+    "。",
+    "、",
+    "「",
+    "」",
+    "서버",
+    "이벤트",
+    "스트림",
+    "데이터",
+    "입니다",
+    "는",
+    "을",
+    "에서",
+    "합니다",
+    "。",
+];
+
+/// Chat words, about half followed by an emoji (4-byte sequences, some with a
+/// variation selector or a zero-width joiner).
+const CHAT_WORDS: &[&str] = &[
+    " ok", " sure", " thanks", " great", " lol", " see", " you", " soon", " love", " it", " nice",
+    " haha", " yes", " no", " maybe", " party", " tonight", " coffee", " now",
+];
+const EMOJI: &[&str] = &[
+    " 😀",
+    " 😂",
+    " 🙂",
+    " 👍",
+    " 🎉",
+    " ❤️",
+    " 🔥",
+    " 🙏",
+    " 😅",
+    " 🚀",
+    " 👨‍💻",
+    " 🤔",
+    " ✨",
+    " 👋🏽",
+    " 🥳",
+];
+
+/// Tokens of other scripts: accented Latin, Greek, Cyrillic, Arabic, Hebrew,
+/// Devanagari and Thai.
+const OTHER_SCRIPTS: &[&str] = &[
+    " café",
+    " naïve",
+    " São",
+    " Zürich",
+    " Ελλάδα",
+    " λόγος",
+    " привет",
+    " данные",
+    " سلام",
+    " بيانات",
+    " שלום",
+    " नमस्ते",
+    " डेटा",
+    " สวัสดี",
+];
+
+/// Token `i` of `llm_tokens_mixed`'s 38: the first 20 of [`TOKENS`], four
+/// more ASCII ones, then [`OTHER_SCRIPTS`].
+fn mixed_token(i: usize) -> &'static str {
+    match i {
+        0..20 => TOKENS[i],
+        20..24 => ["ing", " 42", " Rust", " decoder"][i - 20],
+        _ => OTHER_SCRIPTS[(i - 24) % OTHER_SCRIPTS.len()],
+    }
+}
+
+/// An Anthropic-style message stream (as [`llm_tokens`]) whose delta texts are
+/// drawn by `token`, with a `ping` every 50 deltas.
+fn anthropic_stream(seed: u64, mut token: impl FnMut(&mut Rng) -> &'static str) -> (String, usize) {
+    let mut rng = Rng(seed);
     let mut out = String::with_capacity(TARGET_LEN + 4096);
     let mut events = 0;
     while out.len() < TARGET_LEN {
@@ -130,7 +244,7 @@ pub fn llm_tokens() -> Corpus {
                 events += 1;
             }
             out.push_str("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"");
-            out.push_str(TOKENS[rng.below(TOKENS.len())]);
+            out.push_str(token(&mut rng));
             out.push_str("\"}}\n\n");
             events += 1;
         }
@@ -140,6 +254,13 @@ pub fn llm_tokens() -> Corpus {
         out.push_str("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
         events += 2;
     }
+    (out, events)
+}
+
+/// (a) LLM token deltas: many small JSON events with `event:` names, like the
+/// OpenAI and Anthropic streaming APIs send, with an occasional `ping`.
+pub fn llm_tokens() -> Corpus {
+    let (out, events) = anthropic_stream(0x5EED_0001, |rng| TOKENS[rng.below(TOKENS.len())]);
     Corpus {
         name: "llm_tokens",
         bytes: out.into_bytes(),
@@ -279,7 +400,104 @@ pub fn keepalive_heavy() -> Corpus {
     }
 }
 
-/// All six corpora, in the order the README table lists them.
+/// (g) LLM token deltas in Chinese, Japanese and Korean: every delta's text is
+/// non-ASCII (about 96% of the events).
+pub fn llm_tokens_cjk() -> Corpus {
+    let (out, events) =
+        anthropic_stream(0x5EED_0007, |rng| CJK_TOKENS[rng.below(CJK_TOKENS.len())]);
+    Corpus {
+        name: "llm_tokens_cjk",
+        bytes: out.into_bytes(),
+        events,
+        comments: 0,
+        crlf: false,
+    }
+}
+
+/// (h) An emoji-heavy chat stream in the OpenAI `chat.completion.chunk` shape
+/// (no `event:` line): about half the chunks carry an emoji.
+pub fn chat_emoji() -> Corpus {
+    let mut rng = Rng(0x5EED_0008);
+    let mut out = String::with_capacity(TARGET_LEN + 4096);
+    let mut events = 0;
+    let mut created = 1_764_000_000u64;
+    while out.len() < TARGET_LEN {
+        created += 1;
+        for _ in 0..200 {
+            out.push_str("data: {\"id\":\"chatcmpl-AbC123xyz\",\"object\":\"chat.completion.chunk\",\"created\":");
+            out.push_str(&created.to_string());
+            out.push_str(
+                ",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"",
+            );
+            out.push_str(CHAT_WORDS[rng.below(CHAT_WORDS.len())]);
+            if rng.below(2) == 0 {
+                out.push_str(EMOJI[rng.below(EMOJI.len())]);
+            }
+            out.push_str("\"},\"finish_reason\":null}]}\n\n");
+            events += 1;
+        }
+        out.push_str("data: [DONE]\n\n");
+        events += 1;
+    }
+    Corpus {
+        name: "chat_emoji",
+        bytes: out.into_bytes(),
+        events,
+        comments: 0,
+        crlf: false,
+    }
+}
+
+/// (i) LLM token deltas in mixed scripts: about a third of the deltas carry
+/// non-ASCII text (accented Latin, Greek, Cyrillic, Arabic, Hebrew, Hindi, Thai).
+pub fn llm_tokens_mixed() -> Corpus {
+    let (out, events) = anthropic_stream(0x5EED_0009, |rng| {
+        mixed_token(rng.below(24 + OTHER_SCRIPTS.len()))
+    });
+    Corpus {
+        name: "llm_tokens_mixed",
+        bytes: out.into_bytes(),
+        events,
+        comments: 0,
+        crlf: false,
+    }
+}
+
+/// (j) Comment-heavy: every event block starts with two comment lines (a
+/// timestamp and a sequence number, as proxies annotate streams), and every
+/// tenth block is followed by a `: keepalive` block; comments are surfaced.
+pub fn comment_heavy() -> Corpus {
+    let mut rng = Rng(0x5EED_000A);
+    let mut out = String::with_capacity(TARGET_LEN + 256);
+    let mut events = 0;
+    let mut comments = 0;
+    let mut ts = 1_764_000_000_000u64;
+    while out.len() < TARGET_LEN {
+        ts += 1 + rng.below(30) as u64;
+        out.push_str(": ts=");
+        out.push_str(&ts.to_string());
+        out.push_str("\n: seq=");
+        out.push_str(&events.to_string());
+        out.push_str("\ndata: {\"type\":\"text_delta\",\"text\":\"");
+        out.push_str(TOKENS[rng.below(TOKENS.len())]);
+        out.push_str("\"}\n\n");
+        comments += 2;
+        events += 1;
+        if events % 10 == 0 {
+            out.push_str(": keepalive\n\n");
+            comments += 1;
+        }
+    }
+    Corpus {
+        name: "comment_heavy",
+        bytes: out.into_bytes(),
+        events,
+        comments,
+        crlf: false,
+    }
+}
+
+/// All ten corpora, in the order the README table lists them.
 pub fn corpora() -> Vec<Corpus> {
     vec![
         llm_tokens(),
@@ -288,6 +506,10 @@ pub fn corpora() -> Vec<Corpus> {
         multi_line(),
         llm_tokens_crlf(),
         keepalive_heavy(),
+        llm_tokens_cjk(),
+        chat_emoji(),
+        llm_tokens_mixed(),
+        comment_heavy(),
     ]
 }
 
@@ -301,8 +523,8 @@ pub fn one_long_line(len: usize) -> Vec<u8> {
     out
 }
 
-/// Decodes `bytes` with a fresh [`sse_proto::Decoder`] in reads of `read` bytes
-/// and counts what it finds.
+/// Decodes `bytes` with a fresh [`sse_proto::Decoder`] in reads of `read` bytes,
+/// each drained through [`Decoder::feed`] (the usual way), and counts what it finds.
 ///
 /// # Panics
 ///
@@ -325,6 +547,27 @@ pub fn decode_ours_without_comments(bytes: &[u8], read: usize) -> Counts {
 fn decode_with(mut decoder: Decoder<Vec<u8>>, bytes: &[u8], read: usize) -> Counts {
     let mut counts = Counts::default();
     for chunk in bytes.chunks(read) {
+        let mut feed = decoder.feed(chunk);
+        while let Some(item) = feed.next_item() {
+            match item {
+                Ok(item) => counts.add(&item),
+                Err(e) => panic!("corpus exceeds the default limits: {e}"),
+            }
+        }
+    }
+    counts
+}
+
+/// [`decode_ours`] through the single-step [`Decoder::decode`] loop instead of
+/// [`Decoder::feed`].
+///
+/// # Panics
+///
+/// As [`decode_ours`].
+pub fn decode_ours_in_steps(bytes: &[u8], read: usize) -> Counts {
+    let mut decoder = Decoder::new();
+    let mut counts = Counts::default();
+    for chunk in bytes.chunks(read) {
         let mut input = chunk;
         while !input.is_empty() {
             let step = match decoder.decode(input) {
@@ -332,13 +575,8 @@ fn decode_with(mut decoder: Decoder<Vec<u8>>, bytes: &[u8], read: usize) -> Coun
                 Err(e) => panic!("corpus exceeds the default limits: {e}"),
             };
             input = &input[step.consumed..];
-            match step.item {
-                Some(Item::Event(e)) => {
-                    counts.events += 1;
-                    counts.data_bytes += e.data().len();
-                }
-                Some(Item::Comment(_)) => counts.comments += 1,
-                Some(_) | None => {}
+            if let Some(item) = step.item {
+                counts.add(&item);
             }
         }
     }
@@ -472,6 +710,7 @@ mod tests {
                 let got = decode_ours(&corpus.bytes, read);
                 assert_eq!(got.events, corpus.events, "{} events", corpus.name);
                 assert_eq!(got.comments, corpus.comments, "{} comments", corpus.name);
+                assert_eq!(decode_ours_in_steps(&corpus.bytes, read), got);
             }
         }
     }
@@ -480,6 +719,30 @@ mod tests {
     fn corpora_are_deterministic() {
         assert_eq!(llm_tokens().bytes, llm_tokens().bytes);
         assert_eq!(price_ticker().bytes, price_ticker().bytes);
+        assert_eq!(chat_emoji().bytes, chat_emoji().bytes);
+    }
+
+    /// The share of events whose data holds a non-ASCII byte, per new corpus:
+    /// a third to all, as their docs say.
+    #[test]
+    fn non_ascii_corpora_have_their_share_of_non_ascii_events() {
+        for (corpus, low, high) in [
+            (llm_tokens_cjk(), 0.9, 1.0),
+            (chat_emoji(), 0.4, 0.6),
+            (llm_tokens_mixed(), 0.25, 0.45),
+        ] {
+            let mut decoder = Decoder::new();
+            let mut feed = decoder.feed(&corpus.bytes);
+            let (mut all, mut non_ascii) = (0, 0);
+            while let Some(item) = feed.next_item() {
+                if let Item::Event(e) = item.unwrap() {
+                    all += 1;
+                    non_ascii += usize::from(!e.data().is_ascii());
+                }
+            }
+            let share = non_ascii as f64 / all as f64;
+            assert!((low..=high).contains(&share), "{}: {share}", corpus.name);
+        }
     }
 
     #[test]

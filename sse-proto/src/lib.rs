@@ -229,9 +229,9 @@ mod error;
 mod event;
 pub mod http;
 mod limits;
+mod scan;
 pub mod server;
 mod time;
-mod value_scan;
 
 #[cfg(test)]
 mod tests;

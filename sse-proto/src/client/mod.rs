@@ -232,7 +232,7 @@ impl<S: Storage> Client<S> {
     /// [`LastEventIdError::Storage`] when a [`Decoder::with_buffer`] decoder's ID
     /// storage cannot hold it. The client is dropped.
     pub fn with_last_event_id(mut self, id: &str) -> Result<Self, LastEventIdError> {
-        if let Some(offset) = crate::value_scan::find_line_end_or_nul(id.as_bytes()) {
+        if let Some(offset) = crate::scan::find_line_end_or_nul(id.as_bytes()) {
             return Err(LastEventIdError::ForbiddenByte {
                 byte: id.as_bytes()[offset],
                 offset,

@@ -11,7 +11,9 @@ use core::time::Duration;
 
 use ::bytes::Bytes;
 
-use super::{utf8, Cursor, Decoder, Found, Loc, Storage};
+use super::feed::Cursor;
+use super::item::{Found, Loc};
+use super::{text, Decoder, Storage};
 use crate::{DecodeError, Event, Item};
 
 /// UTF-8 text held in [`Bytes`]: cheap to clone, often a slice of the input.
@@ -27,7 +29,7 @@ impl BytesStr {
         // SAFETY: a `BytesStr` is only made in this module, from bytes the decoder
         // validated (`Loc` ranges, see `Decoder::view`), from its `ty`/`id` storage
         // (always valid UTF-8), or from a `&'static str`.
-        unsafe { utf8::assume_utf8(&self.0) }
+        unsafe { text::assume_utf8(&self.0) }
     }
 
     /// The underlying bytes.

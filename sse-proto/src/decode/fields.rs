@@ -93,7 +93,22 @@ pub(crate) fn data_prefix_len(line: &[u8]) -> usize {
 #[inline]
 pub(crate) fn has_nul(value: &[u8]) -> bool {
     super::work(value.len());
-    crate::value_scan::find_line_end_or_nul(value).is_some()
+    crate::scan::find_line_end_or_nul(value).is_some()
+}
+
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// How many bytes of `line` are a leading byte-order mark (0 or 3). Only the first
+/// complete line of a body may have one: `at_start` says whether `line` is it,
+/// and is cleared. A BOM anywhere else is content.
+#[inline]
+pub(crate) fn take_bom(at_start: &mut bool, line: &[u8]) -> usize {
+    if core::mem::take(at_start) && line.starts_with(BOM) {
+        BOM.len()
+    } else {
+        0
+    }
 }
 
 /// The `retry` rule: ASCII digits only, at least one, read as base-ten

@@ -226,7 +226,9 @@ impl Encoder {
     ///
     /// # Panics
     ///
-    /// Never.
+    /// Only on a bug in this crate: when the bytes written differ from the
+    /// length measured first (never for any frame, which the tests and the
+    /// `encode` fuzz target check).
     pub fn encode_into<'a>(
         &self,
         frame: impl Into<Frame<'a>>,
@@ -259,7 +261,7 @@ impl Encoder {
         let Some(dest) = out.get_mut(..plan.len) else {
             return Err(EncodeError::BufferTooSmall { required: plan.len });
         };
-        self.write(frame, plan, &breaks, &mut SliceSink { buf: dest });
+        fill(dest, |sink| self.write(frame, plan, &breaks, sink));
         Ok(plan.len)
     }
 
@@ -288,6 +290,10 @@ impl Encoder {
     /// # Errors
     ///
     /// [`EncodeError::InvalidField`]; `out` is untouched then.
+    ///
+    /// # Panics
+    ///
+    /// As [`encode_into`](Encoder::encode_into): only on a bug in this crate.
     #[cfg(feature = "alloc")]
     #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
     pub fn encode_to_vec<'a>(
@@ -482,7 +488,7 @@ fn one_line_event_into(e: &EventFrame<'_>, out: &mut [u8]) -> Option<Result<usiz
     };
     Some(match out.get_mut(..len) {
         Some(dest) => {
-            write_one_line_event(&mut SliceSink { buf: dest }, e);
+            fill(dest, |sink| write_one_line_event(sink, e));
             Ok(len)
         }
         None => Err(EncodeError::BufferTooSmall { required: len }),
@@ -527,7 +533,7 @@ fn comment_into(text: &[u8], out: &mut [u8]) -> Result<usize, EncodeError> {
     let Some(dest) = out.get_mut(..len) else {
         return Err(EncodeError::BufferTooSmall { required: len });
     };
-    write_comment_unit(&mut SliceSink { buf: dest }, text);
+    fill(dest, |sink| write_comment_unit(sink, text));
     Ok(len)
 }
 
@@ -551,19 +557,30 @@ fn append(
 ) {
     out.reserve(len);
     let start = out.len();
-    if let Some(room) = out.spare_capacity_mut().get_mut(..len) {
-        let mut sink = SliceSink { buf: room };
-        write(&mut sink);
-        debug_assert!(sink.buf.is_empty(), "the frame was measured");
-        if sink.buf.is_empty() {
-            // SAFETY: `room` was the first `len` bytes of the spare capacity.
-            // Each `put` initialised the front of what was left of it and
-            // then dropped those bytes from `sink.buf`, which is now empty:
-            // all `len` bytes after `start` are initialised, and within the
-            // capacity.
-            unsafe { out.set_len(start + len) };
-        }
-    }
+    // `reserve` made room for `len` more bytes.
+    fill(&mut out.spare_capacity_mut()[..len], write);
+    // SAFETY: `fill` returned, so `write` initialised all `len` bytes of the
+    // spare capacity after `start` (it asserts so): they are initialised and
+    // within the capacity.
+    unsafe { out.set_len(start + len) };
+}
+
+/// Runs `write` on a sink over all of `buf`, which is exactly as long as the
+/// frame was measured: the one place every encoding target writes through.
+///
+/// # Panics
+///
+/// When `write` puts fewer bytes than `buf` holds (more panics in
+/// [`SliceSink::put`]): measured and written lengths differ. That is a bug in
+/// this module, never a property of the frame: both come from the same rules.
+#[inline(always)]
+fn fill<T: OutByte>(buf: &mut [T], write: impl FnOnce(&mut SliceSink<'_, T>)) {
+    let mut sink = SliceSink { buf };
+    write(&mut sink);
+    assert!(
+        sink.buf.is_empty(),
+        "bug: a frame's measured and written lengths differ"
+    );
 }
 
 fn comment_plan(text: &str) -> Plan {

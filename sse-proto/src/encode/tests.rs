@@ -338,3 +338,13 @@ proptest! {
         prop_assert_eq!(decode_all(&stream), want);
     }
 }
+
+/// A writer that puts fewer bytes than were measured is a bug, and stops
+/// with a panic rather than returning a length it did not write.
+#[test]
+#[should_panic(expected = "measured and written lengths differ")]
+fn a_short_write_panics_instead_of_writing_less() {
+    use super::Sink;
+    let mut buf = [0u8; 4];
+    super::fill(&mut buf[..], |sink| sink.put(b"abc"));
+}

@@ -2,7 +2,7 @@
 //! may not hold, how a multi-line value splits into lines, and how long a
 //! `name: value` line is once written.
 
-use crate::value_scan::{each_line_end_byte, find_line_end, find_line_end_or_nul};
+use crate::scan::{each_line_end_byte, find_line_end, find_line_end_or_nul};
 use crate::{EncodeError, Field};
 
 /// Refuses an `event` value holding CR or LF (either would end the line early and

@@ -1,3 +1,7 @@
+//! The UTF-8 rules of the decoder: how bytes are proven valid (a check, or one
+//! pass over a whole read), how invalid ones are written lossily, and the one
+//! function that turns proven bytes into `&str` without a check.
+//!
 //! Lossy UTF-8: valid text is borrowed as is; each maximal invalid subpart becomes
 //! one U+FFFD (the WHATWG Encoding Standard's "replacement", as
 //! `String::from_utf8_lossy` does).
@@ -7,6 +11,7 @@
 //! the whole stream.
 
 use super::buffer::sealed::{Full, Sealed};
+use super::work;
 use core::ops::Range;
 
 const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
@@ -18,11 +23,83 @@ const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
 /// ones to a word-at-a-time ASCII test, which costs less than setting that up.
 #[inline]
 pub(crate) fn is_valid(bytes: &[u8]) -> bool {
-    super::work(bytes.len());
+    work(bytes.len());
     if bytes.len() >= SIMD_MIN_LEN {
         simdutf8::basic::from_utf8(bytes).is_ok()
     } else {
         is_ascii(bytes) || core::str::from_utf8(bytes).is_ok()
+    }
+}
+
+/// Non-ASCII text proven valid UTF-8 a whole read at a time.
+///
+/// Per value, a UTF-8 check costs a call and its setup; on streams where most
+/// values hold non-ASCII text (CJK, emoji) that adds up. A feed, which sees a
+/// whole read, instead validates from the first line that is not ASCII to the
+/// end of the read in one SIMD pass, and every line inside the proven range
+/// needs no check of its own. Invalid text stops the pass: values after it are
+/// checked (and written lossily) one by one.
+#[derive(Debug, Clone)]
+pub(crate) struct ReadProof {
+    /// `input[proven]` is valid UTF-8, and `proven.start` is where a line starts.
+    proven: Range<usize>,
+    /// Whether a line past `proven` may start a pass.
+    enabled: bool,
+}
+
+impl ReadProof {
+    /// No passes: each value is checked on its own (a single `decode` step,
+    /// which sees only part of a read and must not validate the rest each time).
+    pub(crate) fn none() -> Self {
+        ReadProof {
+            proven: 0..0,
+            enabled: false,
+        }
+    }
+
+    /// Passes over one whole input (a feed's).
+    pub(crate) fn whole_input() -> Self {
+        ReadProof {
+            proven: 0..0,
+            enabled: true,
+        }
+    }
+
+    /// Whether `input[start..end]` is proven valid UTF-8, starting a pass from
+    /// `start` when the proven range ends before it.
+    ///
+    /// `start` and `end` must be where a line starts or ends (next to a CR or
+    /// LF, or an end of the input), or after a byte-order mark: such positions
+    /// are character boundaries of any valid text around them, so a sub-range
+    /// of the proven range is itself valid. The decoder's values are such
+    /// ranges less an ASCII field name, so they are proven too.
+    #[inline(always)]
+    pub(crate) fn covers(&mut self, input: &[u8], start: usize, end: usize) -> bool {
+        (self.proven.start <= start && end <= self.proven.end)
+            || (self.enabled && self.pass(input, start, end))
+    }
+
+    /// A validation pass from `start` to the end of `input`, unless one already
+    /// covered `start` or invalid text stopped one.
+    #[inline(never)]
+    fn pass(&mut self, input: &[u8], start: usize, end: usize) -> bool {
+        if start < self.proven.end {
+            return false;
+        }
+        let rest = input.get(start..).unwrap_or_default();
+        let valid = match simdutf8::compat::from_utf8(rest) {
+            Ok(_) => rest.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        // simdutf8 stops within a 64-byte block of the first invalid byte.
+        work((valid + 64).min(rest.len()));
+        self.proven = start..start + valid;
+        // Stopped by invalid text, not by a character that the end of the input
+        // cuts (at most 3 bytes) or that began in the previous input (at offset
+        // 0): the rest of this input is checked value by value, so a read makes
+        // at most three passes.
+        self.enabled = start == 0 || rest.len() - valid < 4;
+        end <= self.proven.end
     }
 }
 
@@ -75,7 +152,7 @@ fn next_chunk(src: &[u8]) -> (usize, usize) {
         }
     };
     // The searches stop at the first invalid sequence (give or take a block).
-    super::work(valid + bad);
+    work(valid + bad);
     (valid, bad)
 }
 
@@ -145,6 +222,63 @@ mod tests {
         let mut v = Vec::new();
         push_lossy(&mut v, src).unwrap();
         v
+    }
+
+    /// Every line range of reads with valid, cut and invalid text: `covers`
+    /// is never wrong, proves the valid lines of a whole read in one pass, and
+    /// a decode step's proof (`none`) proves nothing.
+    #[test]
+    fn a_read_proof_is_never_wrong() {
+        let reads: [&[u8]; 5] = [
+            "data: 東京\n: 🙂 x\ndata: café\n\n".as_bytes(),
+            b"\x80\xA2 cut\ndata: \xC3\xA9\n\xE6\x9D",
+            b"data: ok \xC3\xA9\ndata: bad \xFF\ndata: \xC3\xA9 after\n",
+            b"\xFF\n\xC3\xA9\n\xC3\xA9\n",
+            b"data: plain\n",
+        ];
+        for read in reads {
+            let mut starts = alloc::vec![0];
+            starts.extend((0..read.len()).filter(|&i| read[i] == b'\n').map(|i| i + 1));
+            let mut proof = ReadProof::whole_input();
+            let mut passes_proved = 0;
+            for pair in starts.windows(2) {
+                let (start, end) = (pair[0], pair[1] - 1);
+                let valid = core::str::from_utf8(&read[start..end]).is_ok();
+                let covered = proof.covers(read, start, end);
+                assert!(!covered || valid, "{read:?} {start}..{end}");
+                passes_proved += usize::from(covered);
+                assert!(!ReadProof::none().covers(read, start, end) || start == end);
+            }
+            assert!(passes_proved > 0, "{read:?}");
+        }
+        // One pass proves every line after the first: the range it set covers them.
+        let read = "data: 東京\ndata: 🙂\n".as_bytes();
+        let mut proof = ReadProof::whole_input();
+        assert!(proof.covers(read, 0, 12));
+        assert_eq!(proof.proven, 0..read.len());
+        assert!(proof.covers(read, 13, read.len() - 1));
+    }
+
+    /// Invalid text stops the passes of a read (its later values are checked
+    /// one by one), unless it is the start of the read (a character begun in
+    /// the previous read).
+    #[test]
+    fn invalid_text_ends_the_passes_of_a_read() {
+        let read = "x\ndata: é\n\u{1}\ndata: é\n".as_bytes().to_vec();
+        let mut bad = read.clone();
+        bad[11] = 0xFF; // the \u{1} line becomes invalid
+        let last = bad.len() - 10..bad.len() - 1;
+        let mut proof = ReadProof::whole_input();
+        assert!(proof.covers(&bad, 2, 10));
+        assert!(!proof.covers(&bad, 11, 12));
+        assert!(!proof.covers(&bad, last.start, last.end), "no second pass");
+        // A continuation byte at offset 0 does not stop them.
+        let mut cut = read;
+        cut[0] = 0xA9;
+        let mut proof = ReadProof::whole_input();
+        assert!(!proof.covers(&cut, 0, 1));
+        assert!(proof.covers(&cut, 2, 10));
+        assert!(proof.covers(&cut, last.start, last.end));
     }
 
     #[test]

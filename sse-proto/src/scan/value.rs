@@ -1,14 +1,13 @@
-//! Finding the bytes a field value may not hold, a block of bytes at a time.
+//! Finding the bytes a field value may not hold, a lane at a time.
 //!
-//! Shared by the encoder's validation and the decoder's ID check. Event types,
-//! IDs and data are scanned on every frame, and most are short:
-//! a library search call costs more than the scan itself there. This scan tests
-//! 16-byte blocks (SSE2 on x86_64, a plain loop elsewhere), two per step, and
-//! covers the last partial block by re-testing the final 16 bytes; a value
-//! shorter than a block is tested as two words held in registers. Past 256 bytes, `memchr` takes over.
+//! Shared by the encoder's validation and the decoder's skip mode and ID check.
+//! Event types, IDs and data are scanned on every frame, and most are short: a
+//! library search call costs more than the scan itself there. This scan tests
+//! 16-byte [`Lane`]s, two per step, and covers the last partial lane by
+//! re-testing the final 16 bytes; a value shorter than a lane is tested as two
+//! words held in registers. Past 256 bytes, `memchr` takes over.
 
-/// Bytes tested per step.
-const BLOCK: usize = 16;
+use super::{is_special, Lane, LANE as BLOCK};
 
 /// The inline scan covers this many bytes; `memchr`'s run-time-dispatched
 /// (AVX2) search, faster once its call is paid for, covers the rest.
@@ -163,53 +162,10 @@ fn short_words(bytes: &[u8]) -> (u64, u64) {
     }
 }
 
-/// CR or LF (or NUL, with `NUL`).
-#[inline(always)]
-fn is_special<const NUL: bool>(b: u8) -> bool {
-    b == b'\n' || b == b'\r' || (NUL && b == 0)
-}
-
 /// Bit `i` is set when `block[i]` is CR or LF (or NUL, with `NUL`).
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline(always)]
 fn mask<const NUL: bool>(block: &[u8; BLOCK]) -> u32 {
-    use core::arch::x86_64::{
-        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-        _mm_setzero_si128,
-    };
-    // SAFETY: the `sse2` target feature is enabled at compile time (the cfg
-    // above; it is part of the x86_64 baseline), which is all these intrinsics
-    // require. `_mm_loadu_si128` reads 16 bytes from any alignment, and `block`
-    // is a reference to 16 initialised bytes.
-    unsafe {
-        let v = _mm_loadu_si128(block.as_ptr().cast());
-        let mut hits = _mm_or_si128(
-            _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)),
-            _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\r' as i8)),
-        );
-        if NUL {
-            hits = _mm_or_si128(hits, _mm_cmpeq_epi8(v, _mm_setzero_si128()));
-        }
-        // The mask has 16 significant bits, so it is never negative.
-        _mm_movemask_epi8(hits) as u32
-    }
-}
-
-/// Bit `i` is set when `block[i]` is CR or LF (or NUL, with `NUL`).
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-#[inline(always)]
-fn mask<const NUL: bool>(block: &[u8; BLOCK]) -> u32 {
-    portable_mask::<NUL>(block)
-}
-
-/// The byte-at-a-time definition of [`mask`], and its implementation where
-/// there is no SIMD one.
-#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
-#[inline(always)]
-fn portable_mask<const NUL: bool>(block: &[u8; BLOCK]) -> u32 {
-    block.iter().enumerate().fold(0, |mask, (i, &b)| {
-        mask | (u32::from(is_special::<NUL>(b)) << i)
-    })
+    Lane::load(block).ends::<NUL>()
 }
 
 #[cfg(test)]
@@ -266,22 +222,5 @@ mod tests {
         for len in [LONG - 1, LONG, LONG + 1, LONG + 40] {
             check_every_position(len, b'a');
         }
-    }
-
-    #[test]
-    fn mask_matches_the_byte_at_a_time_definition() {
-        for special in [b'\n', b'\r', 0, b'\t', b'a'] {
-            for at in 0..BLOCK {
-                let mut block = [b'x'; BLOCK];
-                block[at] = special;
-                block[(at + 5) % BLOCK] = 0x8A;
-                assert_eq!(mask::<false>(&block), portable_mask::<false>(&block));
-                assert_eq!(mask::<true>(&block), portable_mask::<true>(&block));
-            }
-        }
-        let every: [u8; BLOCK] = core::array::from_fn(|i| [b'\n', 0, b'\r', b'y'][i % 4]);
-        assert_eq!(portable_mask::<false>(&every), 0b0101_0101_0101_0101);
-        assert_eq!(portable_mask::<true>(&every), 0b0111_0111_0111_0111);
-        assert_eq!(mask::<true>(&every), 0b0111_0111_0111_0111);
     }
 }

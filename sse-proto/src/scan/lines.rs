@@ -1,14 +1,16 @@
-//! Finding line ends 64 bytes at a time, and learning on the way which bytes are
-//! ASCII.
+//! The decoder's line ends, 64 bytes at a time, learning on the way which bytes
+//! are ASCII.
 //!
 //! [`LineEnds`] turns each 64-byte block of the input into a bit mask of its CR
 //! and LF bytes, and notes whether the block holds a non-ASCII byte, in one pass.
 //! The next line end is then the lowest set bit of the mask, so a line costs a
 //! couple of bit operations instead of a search with its setup, and a value known
 //! to be ASCII needs no UTF-8 check afterwards. A line with no end in sight for a
-//! few blocks is finished by `memchr2`, which is faster on long stretches.
+//! few blocks is finished by [`long::find_end`], which is faster on long
+//! stretches.
 
-use super::long_line;
+use super::{long, Lane, LANE};
+use crate::decode::work;
 
 /// Bytes per block: one bit of a `u64` each.
 const BLOCK: usize = 64;
@@ -99,13 +101,13 @@ impl<'a> LineEnds<'a> {
         self.find_in_long_line(at)
     }
 
-    /// A long line: searches the rest in one go ([`long_line::find_end`]).
+    /// A long line: searches the rest in one go ([`long::find_end`]).
     #[cold]
     #[inline(never)]
     fn find_in_long_line(&mut self, at: usize) -> Option<usize> {
         let rest = self.input.get(at..).unwrap_or_default();
-        let (end, ascii) = long_line::find_end(rest);
-        super::work(end.map_or(rest.len(), |i| i + 1));
+        let (end, ascii) = long::find_end(rest);
+        work(end.map_or(rest.len(), |i| i + 1));
         let end = end.map(|i| at + i);
         if !ascii {
             self.high_end = end.unwrap_or(self.input.len());
@@ -129,7 +131,7 @@ impl<'a> LineEnds<'a> {
     #[inline]
     fn load(&mut self, at: usize) {
         let rest = &self.input[at..];
-        super::work(rest.len().min(BLOCK));
+        work(rest.len().min(BLOCK));
         let (ends, high) = match (
             rest.first_chunk::<BLOCK>(),
             self.input.last_chunk::<BLOCK>(),
@@ -161,66 +163,21 @@ fn padded_masks(rest: &[u8]) -> (u64, bool) {
 }
 
 /// The CR/LF mask of a block (bit `i` is set when `block[i]` is CR or LF), and
-/// whether the block holds a non-ASCII byte.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+/// whether the block holds a non-ASCII byte: four [`Lane`]s.
 #[inline]
 fn masks(block: &[u8; BLOCK]) -> (u64, bool) {
-    use core::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-        _mm_setzero_si128,
+    let lane = |k: usize| {
+        let mut bytes = [0u8; LANE];
+        bytes.copy_from_slice(&block[LANE * k..LANE * (k + 1)]);
+        Lane::load(&bytes)
     };
-    let mut ends = 0u64;
-    // SAFETY: SSE2 is enabled at compile time (the `cfg` above; it is part of
-    // the x86_64 baseline), so these intrinsics are available. The loads read
-    // `block[16 * k..16 * k + 16]` for k < 4, inside the 64-byte array, and
-    // `_mm_loadu_si128` has no alignment requirement.
-    let high = unsafe {
-        let mut high = _mm_setzero_si128();
-        for k in 0..BLOCK / 16 {
-            let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast::<__m128i>());
-            let lf = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8));
-            let cr = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\r' as i8));
-            // movemask sets only the low 16 bits.
-            ends |= u64::from(_mm_movemask_epi8(_mm_or_si128(lf, cr)) as u16) << (16 * k);
-            // The sign bits of bytes >= 0x80.
-            high = _mm_or_si128(high, v);
-        }
-        _mm_movemask_epi8(high) != 0
-    };
-    (ends, high)
+    let (a, b, c, d) = (lane(0), lane(1), lane(2), lane(3));
+    let ends = u64::from(a.ends::<false>())
+        | u64::from(b.ends::<false>()) << LANE
+        | u64::from(c.ends::<false>()) << (2 * LANE)
+        | u64::from(d.ends::<false>()) << (3 * LANE);
+    (ends, a.or(b).or(c.or(d)).has_high())
 }
-
-/// [`masks`] a word at a time.
-#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
-#[inline]
-fn masks_swar(block: &[u8; BLOCK]) -> (u64, bool) {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    /// The high bit of each byte of `w` that is zero (exact: no false hits).
-    fn zero_bytes(w: u64) -> u64 {
-        !(((w & LOW7) + LOW7) | w | LOW7)
-    }
-    /// The high bits of the bytes of `w`, packed into 8 bits (byte `i` → bit `i`).
-    fn pack(w: u64) -> u64 {
-        ((w & HIGH).wrapping_mul(0x0002_0408_1020_4081)) >> 56
-    }
-    let mut ends = 0u64;
-    let mut high = 0u64;
-    for (k, word) in block.chunks_exact(8).enumerate() {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(word);
-        let w = u64::from_le_bytes(b);
-        let e =
-            zero_bytes(w ^ (ONES * u64::from(b'\n'))) | zero_bytes(w ^ (ONES * u64::from(b'\r')));
-        ends |= pack(e) << (8 * k);
-        high |= w;
-    }
-    (ends, high & HIGH != 0)
-}
-
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-use masks_swar as masks;
 
 #[cfg(test)]
 mod tests {
@@ -246,11 +203,6 @@ mod tests {
                 let mut block = [b'a'; BLOCK];
                 block[at] = value;
                 assert_eq!(masks(&block), naive_masks(&block), "{value:#x} at {at}");
-                assert_eq!(
-                    masks_swar(&block),
-                    naive_masks(&block),
-                    "{value:#x} at {at}"
-                );
                 // Neighbours that differ by one bit from CR/LF, and high bytes.
                 let mut busy = [0u8; BLOCK];
                 for (i, b) in busy.iter_mut().enumerate() {
@@ -258,7 +210,6 @@ mod tests {
                 }
                 busy[at] = value;
                 assert_eq!(masks(&busy), naive_masks(&busy), "{value:#x} at {at}");
-                assert_eq!(masks_swar(&busy), naive_masks(&busy), "{value:#x} at {at}");
             }
         }
     }
