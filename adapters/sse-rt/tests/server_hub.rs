@@ -243,7 +243,7 @@ fn resume_gap_and_unknown_ids_follow_the_gap_policy() {
     );
     publish_n(&refuse, "t", 1..=5);
     let err = refuse.subscribe("t", LastEventId::Id("1")).unwrap_err();
-    assert_eq!((err, err.status()), (SubscribeError::Gap, 204));
+    assert_eq!((err.clone(), err.status()), (SubscribeError::Gap, 204));
     let err = refuse.subscribe("t", LastEventId::Id("x")).unwrap_err();
     assert_eq!(err, SubscribeError::UnknownId);
     let ok = refuse.subscribe("t", LastEventId::Id("2")).unwrap();

@@ -2,6 +2,7 @@
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::sync::Arc;
 
 use sse_proto::{EncodeError, HistoryError};
 
@@ -75,7 +76,7 @@ impl From<EncodeError> for SendError {
 /// hub.shutdown();
 /// assert_eq!(hub.publish("news", EventFrame::new("y")).unwrap_err(), PublishError::ShutDown);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PublishError {
     /// The topic's history refused the event (not encodable, an ID where the
@@ -84,6 +85,9 @@ pub enum PublishError {
     Refused(HistoryError),
     /// The hub was shut down.
     ShutDown,
+    /// A [`Backplane`](super::Backplane)'s log could not be reached (Redis
+    /// down, say): the [`BackplaneError`] is the source.
+    Unavailable(BackplaneError),
 }
 
 impl fmt::Display for PublishError {
@@ -91,6 +95,7 @@ impl fmt::Display for PublishError {
         match self {
             PublishError::Refused(_) => f.write_str("event not published"),
             PublishError::ShutDown => f.write_str("the hub is shut down"),
+            PublishError::Unavailable(_) => f.write_str("the event log is unavailable"),
         }
     }
 }
@@ -99,6 +104,7 @@ impl StdError for PublishError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
             PublishError::Refused(e) => Some(e),
+            PublishError::Unavailable(e) => Some(e),
             PublishError::ShutDown => None,
         }
     }
@@ -128,7 +134,7 @@ impl From<HistoryError> for PublishError {
 /// assert_eq!(e, SubscribeError::UnknownId);
 /// assert_eq!(e.status(), 204);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SubscribeError {
     /// The hub was shut down.
@@ -139,14 +145,18 @@ pub enum SubscribeError {
     /// The client's last event ID is not one the topic knows (another server
     /// run, a forged ID, an invalid `Last-Event-ID`).
     UnknownId,
+    /// A [`Backplane`](super::Backplane)'s log could not be reached for the
+    /// replay (Redis down, say): the [`BackplaneError`] is the source.
+    Unavailable(BackplaneError),
 }
 
 impl SubscribeError {
-    /// The HTTP status to answer with: 503 after a shutdown (the client
-    /// retries, elsewhere), 204 for a refused resume (the client stops).
+    /// The HTTP status to answer with: 503 after a shutdown or while the log
+    /// is unavailable (the client retries, elsewhere or later), 204 for a
+    /// refused resume (the client stops).
     pub fn status(&self) -> u16 {
         match self {
-            SubscribeError::ShutDown => 503,
+            SubscribeError::ShutDown | SubscribeError::Unavailable(_) => 503,
             SubscribeError::Gap | SubscribeError::UnknownId => 204,
         }
     }
@@ -158,11 +168,73 @@ impl fmt::Display for SubscribeError {
             SubscribeError::ShutDown => f.write_str("the hub is shut down"),
             SubscribeError::Gap => f.write_str("events after the last event id are gone"),
             SubscribeError::UnknownId => f.write_str("unknown last event id"),
+            SubscribeError::Unavailable(_) => f.write_str("the event log is unavailable"),
         }
     }
 }
 
-impl StdError for SubscribeError {}
+impl StdError for SubscribeError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            SubscribeError::Unavailable(e) => Some(e),
+            SubscribeError::ShutDown | SubscribeError::Gap | SubscribeError::UnknownId => None,
+        }
+    }
+}
+
+/// Why a [`Backplane`](super::Backplane) could not reach its log: the
+/// implementation's own error (a Redis connection error, say), shared so
+/// that the error can be cloned.
+///
+/// Two are equal when they say the same (their `Display` text).
+///
+/// # Examples
+///
+/// ```
+/// use std::error::Error as _;
+/// use std::io;
+/// use sse_rt::server::{BackplaneError, PublishError};
+///
+/// let refused = io::Error::new(io::ErrorKind::ConnectionRefused, "connection refused");
+/// let e = PublishError::Unavailable(BackplaneError::new(refused));
+/// assert_eq!(e.to_string(), "the event log is unavailable");
+/// assert_eq!(e.source().unwrap().to_string(), "connection refused");
+/// ```
+#[derive(Clone)]
+pub struct BackplaneError(Arc<dyn StdError + Send + Sync>);
+
+impl BackplaneError {
+    /// Wraps the implementation's error.
+    pub fn new(error: impl Into<Box<dyn StdError + Send + Sync>>) -> BackplaneError {
+        BackplaneError(Arc::from(error.into()))
+    }
+}
+
+impl fmt::Debug for BackplaneError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for BackplaneError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl PartialEq for BackplaneError {
+    fn eq(&self, other: &BackplaneError) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.to_string() == other.to_string()
+    }
+}
+
+impl Eq for BackplaneError {}
+
+impl StdError for BackplaneError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.0.source()
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -176,7 +248,8 @@ mod tests {
             byte: b'\n',
             offset: 1,
         };
-        let cases: [(&dyn StdError, &str, Option<String>); 8] = [
+        let down = BackplaneError::new("connection refused");
+        let cases: [(&dyn StdError, &str, Option<String>); 10] = [
             (&SendError::Closed, "the event stream is closed", None),
             (&SendError::Full, "the event stream's queue is full", None),
             (
@@ -197,6 +270,16 @@ mod tests {
                 None,
             ),
             (&SubscribeError::UnknownId, "unknown last event id", None),
+            (
+                &PublishError::Unavailable(down.clone()),
+                "the event log is unavailable",
+                Some("connection refused".into()),
+            ),
+            (
+                &SubscribeError::Unavailable(down.clone()),
+                "the event log is unavailable",
+                Some("connection refused".into()),
+            ),
         ];
         for (e, display, source) in cases {
             assert_eq!(e.to_string(), display);
@@ -204,5 +287,8 @@ mod tests {
         }
         assert_eq!(SubscribeError::ShutDown.status(), 503);
         assert_eq!(SubscribeError::Gap.status(), 204);
+        assert_eq!(SubscribeError::Unavailable(down.clone()).status(), 503);
+        assert_eq!(down, BackplaneError::new("connection refused"));
+        assert_ne!(down, BackplaneError::new("timed out"));
     }
 }

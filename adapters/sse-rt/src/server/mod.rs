@@ -9,6 +9,7 @@
 //! | a queue from the application to one body | [`channel`], [`Sender`], [`Receiver`] |
 //! | an event stream over a bare `AsyncWrite` | [`EventSink`] |
 //! | publish once, deliver to every subscriber, resume | [`Hub`], [`Topic`], [`Subscription`] |
+//! | the log behind the routes, shared by many nodes for scale-out (the hub is the one-node default) | [`Backplane`], [`BackplaneStream`] |
 //! | `?lastEventId=` for clients that cannot set headers | [`query_last_event_id`] ([`query_param`] for any parameter) |
 //!
 //! Everything runs on any executor: timers come from the [`Runtime`](crate::Runtime)
@@ -18,6 +19,7 @@
 //! that every writer shares; a frame the encoder refuses (a CR or LF in an
 //! event type or ID) is an error where it is made, never a panic.
 
+mod backplane;
 mod body;
 mod channel;
 mod error;
@@ -29,9 +31,10 @@ mod query;
 mod serve;
 mod sink;
 
+pub use backplane::{Backplane, BackplaneStream};
 pub use body::{BoxFrameStream, EventBody};
 pub use channel::{channel, Receiver, Sender};
-pub use error::{PublishError, SendError, SubscribeError};
+pub use error::{BackplaneError, PublishError, SendError, SubscribeError};
 pub use frame::EncodedFrame;
 pub use http1::{serve_connection, Reply, Request, ServeConfig};
 pub use hub::{

@@ -4,6 +4,7 @@
 //! Not for production: [`VirtualRuntime`] never sleeps, and
 //! [`scenarios`] panics when a runtime misbehaves (that is the test failing).
 
+pub mod backplane;
 pub mod client_scenarios;
 pub mod scenarios;
 pub mod server_scenarios;

@@ -134,8 +134,19 @@ pub struct HubMetrics {
 pub struct Published {
     /// The event's ID (the hub's number, or the caller's ID).
     pub id: Arc<str>,
-    /// How many subscribers it was queued for.
+    /// How many subscribers it was queued for (0 where the publisher cannot
+    /// know: a [`Backplane`](crate::server::Backplane) delivers later, on
+    /// every node).
     pub queued: usize,
+}
+
+impl Published {
+    /// What a publish did: the event's `id` and how many subscribers it was
+    /// queued for (for a [`Backplane`](crate::server::Backplane) outside this
+    /// crate; the fields are public to read).
+    pub fn new(id: Arc<str>, queued: usize) -> Published {
+        Published { id, queued }
+    }
 }
 
 impl Hub {
