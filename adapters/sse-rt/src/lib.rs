@@ -146,6 +146,9 @@ mod alarm;
 pub mod client;
 mod decode;
 mod error;
+#[cfg(feature = "grip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "grip")))]
+pub mod grip;
 mod runtime;
 pub mod server;
 #[cfg(feature = "test-util")]
