@@ -4,8 +4,9 @@
 # killed, the rest are published with no client, and a new curl through
 # Pushpin with `-H 'Last-Event-ID: ..'` gets them (the replay out of the
 # hub's log in the hold response): decoded, every event exactly once, in
-# order, with the server's IDs. Pushpin held both streams itself (its log:
-# two subscriptions to the channel, items delivered to a receiver), and an
+# order, with the server's IDs. A third curl, there before the first event,
+# gets all of them. Pushpin held the three streams itself (its log: three
+# subscriptions to the channel, items delivered to a receiver), and an
 # idle stream through it gets the Grip-Keep-Alive comments (every second).
 # needs: curl rust pushpin
 # timeout: 90
@@ -72,11 +73,31 @@ trap 'stop_pushpin; cleanup' EXIT
 spawn pushpin pushpin --config "$pp/pushpin.conf" --port "127.0.0.1:$http_port"
 wait_port 127.0.0.1 "$http_port"
 wait_port 127.0.0.1 "$publish_port"
+# Its services start one after another: until a request through it gets our page.
+deadline=$((SECONDS + 20))
+until [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$http_port/") == 200 ]]; do
+    ((SECONDS < deadline)) || fail "Pushpin does not pass requests on after 20 s"
+    sleep 0.05
+done
 stream=http://127.0.0.1:$http_port/events
 
+# holds: how many streams Pushpin has held on the channel so far.
+holds() { grep -c 'subscribe .* channel=events' "$pp/log/pushpin-handler.log" || true; }
+
+# A client from before the first event (the hold has no prev-id then).
+spawn early curl -sN "$stream"
+deadline=$((SECONDS + 20))
+until (($(holds) >= 1)); do
+    ((SECONDS < deadline)) || fail "Pushpin held no stream after 20 s (the origin's answer was no GRIP hold)"
+    sleep 0.05
+done
 client_resumes curl "$stream"
-holds=$(grep -c 'subscribe .* channel=events' "$pp/log/pushpin-handler.log" || true)
-((holds >= 2)) || fail "Pushpin held $holds streams, expected 2 (the origin's answer was no GRIP hold)"
+stop early
+their_events curl early
+# It got the marker first, then the script.
+grep '"type":"event"' "$CHECK_DIR/early.json" | tail -n +2 > "$CHECK_DIR/early-script.json"
+check_received "$CHECK_DIR/early-script.json"
+(($(holds) >= 3)) || fail "Pushpin held $(holds) streams, expected 3 (the origin's answer was no GRIP hold)"
 grep -q 'publish channel=events receivers=1' "$pp/log/pushpin-handler.log" ||
     fail "Pushpin delivered no published item to a held stream"
 
@@ -87,5 +108,5 @@ stop idle
 comments=$(grep -c '^:$' "$CHECK_DIR/idle.out" || true)
 ((comments >= 2)) || fail "$comments keepalive comments in 3.5 s on an idle stream, expected 2 or more"
 ! grep -q '^data' "$CHECK_DIR/idle.out" || fail "the idle stream got an event"
-echo "$holds streams held by Pushpin; $comments keepalives in 3.5 s"
+echo "$(holds) streams held by Pushpin; $comments keepalives in 3.5 s"
 pass

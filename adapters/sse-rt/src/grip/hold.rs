@@ -160,8 +160,11 @@ impl Hold {
 
     /// The GRIP headers: `Grip-Hold: stream`, `Grip-Channel` (with
     /// `prev-id` when given: the ID of the last event the response carries,
-    /// or the channel's last event when it carries none), and
-    /// `Grip-Keep-Alive` and `Grip-Link` when set.
+    /// or the channel's last event when it carries none), `Grip-Keep-Alive`
+    /// when set, and `Grip-Link` when set and there is a `prev-id` (with
+    /// none, Pushpin would ask the next link without `Grip-Last`, and the
+    /// answer could not tell what the client has; without it, Pushpin passes
+    /// every item on in order).
     ///
     /// # Errors
     ///
@@ -187,7 +190,13 @@ impl Hold {
             if link.contains(['<', '>']) {
                 return Err(GripError::InvalidValue { what: "next link" });
             }
-            headers.insert(GRIP_LINK, value(&format!("<{link}>; rel=next"))?);
+            // Only with a prev-id: Pushpin asks the next link with
+            // `Grip-Last` only for a channel that has one, and an answer to a
+            // request without it cannot tell what the client has seen (an
+            // item in flight would be lost).
+            if prev_id.is_some() {
+                headers.insert(GRIP_LINK, value(&format!("<{link}>; rel=next"))?);
+            }
         }
         Ok(headers)
     }

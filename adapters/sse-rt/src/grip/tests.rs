@@ -33,6 +33,7 @@ fn hold_headers_follow_pushpins_grammar() {
 
     let bare = Hold::new("events")
         .keep_alive(Duration::ZERO)
+        .next_link("/events")
         .headers(None)
         .unwrap();
     assert_eq!(bare["grip-channel"], "events");
@@ -86,6 +87,8 @@ fn respond_replays_after_the_id_and_names_the_last_one() {
         .unwrap();
     assert_eq!(empty.body().as_ref(), b"");
     assert_eq!(empty.headers()["grip-channel"], "events");
+    // No next link either: a recovery request would carry no Grip-Last.
+    assert!(!empty.headers().contains_key("grip-link"));
     assert_eq!(empty.headers()["content-type"], "text/event-stream");
     for data in ["a", "b", "c"] {
         hub.publish("events", EventFrame::new(data)).unwrap();
@@ -98,6 +101,7 @@ fn respond_replays_after_the_id_and_names_the_last_one() {
         b"id: 2\ndata: b\n\nid: 3\ndata: c\n\n"
     );
     assert_eq!(resumed.headers()["grip-channel"], "events; prev-id=3");
+    assert_eq!(resumed.headers()["grip-link"], "</events>; rel=next");
     // A new client: nothing to replay, and Pushpin passes on what follows 3.
     let fresh = hold
         .respond(&hub, LastEventId::Absent, Version::HTTP_2)
