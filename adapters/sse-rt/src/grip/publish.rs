@@ -190,8 +190,28 @@ impl Publisher {
         result
     }
 
-    /// One request and its answer, on the kept connection or a new one.
+    /// One request and its answer, on the kept connection or a new one;
+    /// again on a new one when the kept one failed before an answer (Pushpin
+    /// closed it while it was idle).
     async fn exchange(
+        url: &str,
+        connector: &mut dyn Connector,
+        kept: &mut Option<Box<dyn Io>>,
+        request: &mut Vec<u8>,
+        answer: &mut Vec<u8>,
+        body: &[u8],
+    ) -> Result<(), GripError> {
+        let reused = kept.is_some();
+        match Self::attempt(url, connector, kept, request, answer, body).await {
+            Err(GripError::Io(_) | GripError::Http(_)) if reused => {
+                Self::attempt(url, connector, kept, request, answer, body).await
+            }
+            result => result,
+        }
+    }
+
+    /// One request and its answer, on the kept connection or a new one.
+    async fn attempt(
         url: &str,
         connector: &mut dyn Connector,
         kept: &mut Option<Box<dyn Io>>,

@@ -178,11 +178,15 @@ struct Endpoint {
     connects: Arc<Mutex<usize>>,
     refuse: usize,
     answer: &'static [u8],
+    /// Requests each connection answers before it closes.
+    answers: usize,
 }
 
 struct Conn {
     endpoint: Endpoint,
     unread: Vec<u8>,
+    /// Requests it answers before it closes (end of file instead).
+    answers: usize,
 }
 
 impl futures_io::AsyncRead for Conn {
@@ -210,7 +214,8 @@ impl futures_io::AsyncWrite for Conn {
             .unwrap()
             .extend_from_slice(buf);
         // One answer per request: a request ends with its (whole) body.
-        if buf.ends_with(b"]}") {
+        if buf.ends_with(b"]}") && self.answers > 0 {
+            self.answers -= 1;
             let answer = self.endpoint.answer;
             self.unread.extend_from_slice(answer);
         }
@@ -233,6 +238,7 @@ impl Endpoint {
             connects: Arc::default(),
             refuse,
             answer,
+            answers: usize::MAX,
         }
     }
 
@@ -251,6 +257,7 @@ impl Endpoint {
                 Ok(Conn {
                     endpoint: endpoint.clone(),
                     unread: Vec::new(),
+                    answers: endpoint.answers,
                 })
             };
             std::future::ready(result)
@@ -315,6 +322,19 @@ fn publisher_keeps_its_connection_and_reports_a_refusal() {
     });
     assert_eq!(*endpoint.connects.lock().unwrap(), 1);
     assert_eq!(endpoint.bodies().len(), 2);
+
+    // A kept connection the endpoint closed while idle: the post goes out
+    // again on a new one, and succeeds.
+    let closing = Endpoint {
+        answers: 1,
+        ..Endpoint::new(0, OK)
+    };
+    let mut publisher = closing.publisher(&runtime);
+    runtime.block_on(async {
+        publisher.post(&[item]).await.unwrap();
+        publisher.post(&[item]).await.unwrap();
+    });
+    assert_eq!(*closing.connects.lock().unwrap(), 2);
 
     let refusing = Endpoint::new(0, b"HTTP/1.1 413 Too Large\r\nContent-Length: 0\r\n\r\n");
     let mut publisher = refusing.publisher(&runtime);
