@@ -389,6 +389,61 @@ fn resume_after_last_event_id_header_or_query() {
 }
 
 #[test]
+fn grip_holds_requests_through_pushpin_and_streams_the_rest() {
+    // Nothing listens on port 1: the forwarder reports each failed post.
+    let mut server = Server::start(&["--tick-ms", "0", "--grip", "http://127.0.0.1:1"]);
+    let a = publish(server.addr, None, "a");
+    let b = publish(server.addr, None, "b");
+    let replay_b = format!("id: {b}\ndata: b\n\n");
+    // Through Pushpin (signed): the hold, with the replay after the
+    // client's ID; Pushpin recovering (Grip-Last, which wins): the same.
+    for (headers, replay) in [
+        (
+            format!("Grip-Sig: x.y.z\r\nLast-Event-ID: {a}\r\n"),
+            replay_b.as_str(),
+        ),
+        ("Grip-Sig: x.y.z\r\n".to_string(), ""),
+        (
+            format!("Grip-Last: events; last-id={a}\r\nLast-Event-ID: {b}\r\n"),
+            &replay_b,
+        ),
+    ] {
+        let mut hold = get(server.addr, "/events", &headers);
+        assert_eq!(hold.status, 200);
+        assert_eq!(hold.header("content-type"), Some("text/event-stream"));
+        assert_eq!(hold.header("grip-hold"), Some("stream"));
+        let channel = format!("events; prev-id={b}");
+        assert_eq!(hold.header("grip-channel"), Some(channel.as_str()));
+        assert_eq!(
+            hold.header("grip-keep-alive"),
+            Some(r":\n\n; format=cstring; timeout=15")
+        );
+        assert_eq!(hold.header("grip-link"), Some("</events>; rel=next"));
+        assert_eq!(hold.text(), replay, "{headers}");
+    }
+    // Straight to the server: the event stream itself.
+    let mut direct = get(server.addr, "/events", &format!("Last-Event-ID: {a}\r\n")).events();
+    assert_eq!(direct.take(1), vec![event("message", &b, "b")]);
+    // The failed posts were reported (stderr is read to its end).
+    assert!(server.terminate().success());
+    let start = Instant::now();
+    while !server
+        .stderr
+        .lock()
+        .unwrap()
+        .contains("grip: cannot connect")
+    {
+        assert!(start.elapsed() < GUARD, "no publish failure reported");
+        thread::sleep(Duration::from_millis(20));
+    }
+    let bad = Command::new(env!("CARGO_BIN_EXE_sse"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--grip", "no url"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
 fn no_ticks_with_tick_ms_0_and_an_unknown_id_gets_the_gap_notice() {
     let server = Server::start(&["--tick-ms", "0"]);
     // Time for ticks, were there any (a 1 ms ticker would fill the history).

@@ -344,18 +344,25 @@ wait_their() {
 # resumes from the first's last ID: together every event exactly once, in
 # order, with the IDs the server gave them.
 their_client_resumes() {
-    local kind=$1 n=40 half=20 marker last
     serve serve --tick-ms 0
+    client_resumes "$1" "$ORIGIN/events"
+}
+
+# client_resumes KIND STREAM: their_client_resumes with the events published
+# on the `sse serve` at $ORIGIN and the client reading STREAM (that server's
+# /events, or a proxy's in front of it).
+client_resumes() {
+    local kind=$1 stream=$2 n=40 half=20 marker last
     script_events "$n"
     marker=$("$PY" "$INTEROP/lib/script.py" publish "$ORIGIN" "$SCRIPT" 0 0)
-    their_client "$kind" first "$ORIGIN/events" "$marker"
+    their_client "$kind" first "$stream" "$marker"
     "$PY" "$INTEROP/lib/script.py" publish "$ORIGIN" "$SCRIPT" 1 "$half"
     wait_their "$kind" first "$half" 30
     stop first
     their_events "$kind" first
     "$PY" "$INTEROP/lib/script.py" publish "$ORIGIN" "$SCRIPT" $((half + 1)) "$n"
     last=$(grep '"type":"event"' "$CHECK_DIR/first.json" | tail -n 1 | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["id"])')
-    their_client "$kind" second "$ORIGIN/events" "$last"
+    their_client "$kind" second "$stream" "$last"
     wait_their "$kind" second $((n - half)) 30
     stop second
     their_events "$kind" second

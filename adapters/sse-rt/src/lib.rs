@@ -133,6 +133,7 @@
 //! | feature | enables | default |
 //! | --- | --- | --- |
 //! | `http-body` | `DecodeBody` over any `http_body::Body` 1.x (pulls in `http-body`, `http`, `bytes`) | no |
+//! | `grip` | [`grip`]: GRIP mode for Pushpin (hold responses with the replay, the publish client, the forwarder); no dependency of its own | no |
 //! | `test-util` | [`test_util`]: the virtual-clock runtime, an in-memory connection, and the scenario suites the runtime crates run; for tests only | no |
 //!
 //! # Stability
@@ -146,6 +147,9 @@ mod alarm;
 pub mod client;
 mod decode;
 mod error;
+#[cfg(feature = "grip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "grip")))]
+pub mod grip;
 mod runtime;
 pub mod server;
 #[cfg(feature = "test-util")]

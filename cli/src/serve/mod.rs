@@ -4,6 +4,7 @@
 //! resumable), `POST /publish`.
 
 mod deadline;
+mod grip;
 mod h1;
 mod routes;
 mod tls;
@@ -71,6 +72,12 @@ pub(crate) struct Args {
     /// The private key (PEM: PKCS#8, PKCS#1 or SEC1) of --tls-cert.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// GRIP mode behind Pushpin: publish every event to Pushpin's publish
+    /// endpoint at this URL (e.g. http://127.0.0.1:5561), and answer
+    /// /events requests that come through Pushpin (signed with Grip-Sig)
+    /// with a hold. Listen where only Pushpin can reach the server.
+    #[arg(long, value_name = "URL")]
+    grip: Option<String>,
 }
 
 /// The bytes held for replay, whatever `--history` says.
@@ -150,6 +157,15 @@ async fn serve(args: Args, tls: Option<TlsAcceptor>) -> Result<(), Error> {
             .with_ids(HubIds::Assigned { first: first_id() })
             .with_shutdown_retry(Some(SHUTDOWN_RETRY)),
     );
+    let keepalive = Duration::from_secs(args.keepalive);
+    // Started before the first event, so that it forwards every one.
+    let (grip, forwarder) = match &args.grip {
+        Some(url) => {
+            let (hold, task) = grip::start(url, &hub, keepalive)?;
+            (Some(hold), Some(task))
+        }
+        None => (None, None),
+    };
     let ticker = (args.tick_ms > 0).then(|| {
         let every = Duration::from_millis(args.tick_ms);
         tokio::spawn(tick(hub.clone(), every))
@@ -157,9 +173,10 @@ async fn serve(args: Args, tls: Option<TlsAcceptor>) -> Result<(), Error> {
     let request_timeout = Duration::from_secs(args.request_timeout);
     let state = Arc::new(State {
         hub: hub.clone(),
-        keepalive: Duration::from_secs(args.keepalive),
+        keepalive,
         max_publish_bytes: args.max_publish_bytes,
         body_timeout: request_timeout,
+        grip,
     });
     let (stop_h1, h1_stopped) = tokio::sync::oneshot::channel::<()>();
     let (h1, h1_task) = h1::start(state.clone(), request_timeout, async {
@@ -227,6 +244,10 @@ async fn serve(args: Args, tls: Option<TlsAcceptor>) -> Result<(), Error> {
         graceful.shutdown().await;
         // The HTTP/1.1 server's task does not panic.
         let _ = h1_task.await;
+        // It posts what is left, then ends (the hub is shut down).
+        if let Some(forwarder) = forwarder {
+            let _ = forwarder.await;
+        }
     };
     if tokio::time::timeout(GRACE, ended).await.is_err() {
         say(format_args!(

@@ -31,6 +31,8 @@ pub(super) struct State {
     pub(super) max_publish_bytes: usize,
     /// For the whole publish body.
     pub(super) body_timeout: Duration,
+    /// `--grip`: the hold for requests through Pushpin.
+    pub(super) grip: Option<sse_rt::grip::Hold>,
 }
 
 /// Where a request goes, by its method and path.
@@ -57,10 +59,15 @@ impl State {
     /// The response to `request` (hyper: HTTP/2, and HTTP/1.1 over TLS).
     pub(super) async fn handle(&self, request: Request<Incoming>) -> Response<Body> {
         match route(request.method(), request.uri().path()) {
-            Route::Events => match self.events(&request) {
-                Ok(body) => body.into_response(request.version()).map(Either::Right),
-                Err(e) => unavailable(&e).map(full),
-            },
+            Route::Events => {
+                if let Some(hold) = self.grip(&request) {
+                    return hold.map(full);
+                }
+                match self.events(&request) {
+                    Ok(body) => body.into_response(request.version()).map(Either::Right),
+                    Err(e) => unavailable(&e).map(full),
+                }
+            }
             Route::Publish => self.publish(request).await.map(full),
             Route::Fixed(response) => response.map(full),
         }
@@ -70,13 +77,26 @@ impl State {
     /// the body already, within `max_publish_bytes`).
     pub(super) fn reply(&self, request: &sse_rt::server::Request) -> Reply {
         match route(request.method(), request.uri().path()) {
-            Route::Events => match self.events(request) {
-                Ok(body) => Reply::events(body),
-                Err(e) => Reply::Full(unavailable(&e)),
-            },
+            Route::Events => {
+                if let Some(hold) = self.grip(request) {
+                    return Reply::Full(hold);
+                }
+                match self.events(request) {
+                    Ok(body) => Reply::events(body),
+                    Err(e) => Reply::Full(unavailable(&e)),
+                }
+            }
             Route::Publish => Reply::Full(self.publish_bytes(target(request), request.body())),
             Route::Fixed(response) => Reply::Full(response),
         }
+    }
+
+    /// `GET /events` through Pushpin under `--grip`: the hold response
+    /// (`None`: serve the stream itself).
+    fn grip<B>(&self, request: &Request<B>) -> Option<Response<Bytes>> {
+        let hold = self.grip.as_ref()?;
+        let response = super::grip::respond(hold, &self.hub, request, target(request))?;
+        Some(response.unwrap_or_else(|e| unavailable(&crate::report(&e))))
     }
 
     /// `GET /events`: the hub's stream, resumed after the `Last-Event-ID`

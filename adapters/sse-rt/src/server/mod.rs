@@ -44,6 +44,8 @@ pub use hub::{
 pub use query::{query_last_event_id, query_param, resolve_last_event_id, LAST_EVENT_ID_PARAM};
 pub use serve::{serve, Listener};
 pub use sink::EventSink;
+#[cfg(feature = "grip")]
+pub(crate) use sink::{flush, write_all};
 /// The core's types that this module's API takes or returns.
 pub use sse_proto::server::{HistoryLimits, InvalidLastEventId, LastEventId};
 pub use sse_proto::HistoryError;
