@@ -12,8 +12,9 @@ use core::time::Duration;
 use ::bytes::Bytes;
 
 use super::feed::Cursor;
-use super::item::{Found, Loc};
-use super::{text, Decoder, Storage};
+use super::item::Found;
+use super::text::{Text, Utf8Bytes};
+use super::{Decoder, Storage};
 use crate::{DecodeError, Event, Item};
 
 /// UTF-8 text held in [`Bytes`]: cheap to clone, often a slice of the input.
@@ -21,25 +22,22 @@ use crate::{DecodeError, Event, Item};
 /// Dereferences to `str`.
 #[cfg_attr(docsrs, doc(cfg(feature = "bytes")))]
 #[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct BytesStr(Bytes);
+pub struct BytesStr(Utf8Bytes);
 
 impl BytesStr {
     /// The text.
     pub fn as_str(&self) -> &str {
-        // SAFETY: a `BytesStr` is only made in this module, from bytes the decoder
-        // validated (`Loc` ranges, see `Decoder::view`), from its `ty`/`id` storage
-        // (always valid UTF-8), or from a `&'static str`.
-        unsafe { text::assume_utf8(&self.0) }
+        self.0.as_str()
     }
 
     /// The underlying bytes.
     pub fn as_bytes(&self) -> &Bytes {
-        &self.0
+        self.0.as_bytes()
     }
 
     /// Gives up the text as its `Bytes`.
     pub fn into_bytes(self) -> Bytes {
-        self.0
+        self.0.into_bytes()
     }
 }
 
@@ -121,17 +119,13 @@ pub(super) struct Cache {
 
 /// `text` (`empty` when empty) as a `BytesStr`, sharing `cached` when equal,
 /// and `empty` without a copy.
-fn shared(cached: &mut BytesStr, text: &[u8], empty: &'static str) -> BytesStr {
-    let text = if text.is_empty() {
-        empty.as_bytes()
-    } else {
-        text
-    };
-    if cached.0 != text {
-        *cached = BytesStr(if text == empty.as_bytes() {
-            Bytes::from_static(empty.as_bytes())
+fn shared(cached: &mut BytesStr, text: &str, empty: &'static str) -> BytesStr {
+    let text = if text.is_empty() { empty } else { text };
+    if cached.as_str() != text {
+        *cached = BytesStr(if text == empty {
+            Utf8Bytes::from_static(empty)
         } else {
-            Bytes::copy_from_slice(text)
+            Utf8Bytes::copy_from(text)
         });
     }
     cached.clone()
@@ -178,27 +172,24 @@ impl<S: Storage> Decoder<S> {
         }
     }
 
-    fn bytes_text(&self, chunk: &Bytes, loc: Loc) -> BytesStr {
-        BytesStr(match loc {
-            Loc::Input(r) => chunk.slice(r),
-            Loc::Main(r) => Bytes::copy_from_slice(&self.main.bytes()[r]),
-        })
+    fn bytes_text(&self, chunk: &Bytes, text: &Text) -> BytesStr {
+        BytesStr(Utf8Bytes::of_text(text, chunk, self.main.bytes()))
     }
 
     fn bytes_item(&mut self, chunk: &Bytes, found: Found) -> BytesItem {
         match found {
             Found::Event { data, typed } => {
-                let data = self.bytes_text(chunk, data);
-                let ty = if typed { self.ty.bytes() } else { &[] };
+                let data = self.bytes_text(chunk, &data);
+                let ty = self.block.event_type(typed);
                 let event_type = shared(&mut self.bytes_cache.ty, ty, "message");
-                let last_event_id = shared(&mut self.bytes_cache.id, self.id.bytes(), "");
+                let last_event_id = shared(&mut self.bytes_cache.id, self.id.as_str(), "");
                 BytesItem::Event(BytesEvent {
                     event_type,
                     data,
                     last_event_id,
                 })
             }
-            Found::Comment(loc) => BytesItem::Comment(self.bytes_text(chunk, loc)),
+            Found::Comment(text) => BytesItem::Comment(self.bytes_text(chunk, &text)),
             Found::Retry(d) => BytesItem::Retry(d),
         }
     }
@@ -305,7 +296,7 @@ mod tests {
         );
         assert_eq!(
             *comment,
-            BytesItem::Comment(BytesStr(Bytes::from_static(b" c")))
+            BytesItem::Comment(BytesStr(Utf8Bytes::from_static(" c")))
         );
         assert_eq!(*retry, BytesItem::Retry(Duration::from_millis(5)));
     }
@@ -389,7 +380,7 @@ mod tests {
 
     #[test]
     fn text_formats_and_gives_up_its_bytes() {
-        let text = BytesStr(Bytes::from_static(b"a \"b\""));
+        let text = BytesStr(Utf8Bytes::from_static("a \"b\""));
         assert_eq!(alloc::format!("{text}"), "a \"b\"");
         assert_eq!(alloc::format!("{text:?}"), "\"a \\\"b\\\"\"");
         assert_eq!(text.as_str(), "a \"b\"");
