@@ -161,6 +161,7 @@ impl<S: Storage> Decoder<S> {
     }
 
     /// Copies a data value still borrowed from the input into `main`.
+    #[inline(always)]
     pub(super) fn materialize(&mut self, input: &[u8], data_in: &mut Option<Range<usize>>) {
         if let Some(r) = data_in.take() {
             debug_assert!(self.main.data_len() == 0 && self.main.bytes().is_empty());
