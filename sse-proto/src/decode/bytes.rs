@@ -172,6 +172,7 @@ impl<S: Storage> Decoder<S> {
         }
     }
 
+    #[inline]
     fn bytes_text(&self, chunk: &Bytes, text: &Text) -> BytesStr {
         BytesStr(Utf8Bytes::of_text(text, chunk, self.main.bytes()))
     }
@@ -216,6 +217,7 @@ impl<S: Storage> BytesFeed<'_, '_, S> {
     /// # Errors
     ///
     /// `Some(Err(_))` as [`Decoder::decode`] gives it; call again to go on.
+    #[inline]
     #[must_use = "an item dropped unread is lost: the decoder has moved past it"]
     pub fn next_item(&mut self) -> Option<Result<BytesItem, DecodeError>> {
         let found = self.cursor.next_found(self.decoder)?;

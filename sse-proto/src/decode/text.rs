@@ -191,6 +191,7 @@ impl Utf8Bytes {
 
     /// `text` as [`Text::view`] gives it, where `chunk` was the step's input:
     /// a slice of `chunk` when it lies there (no copy), else a copy.
+    #[inline]
     pub(super) fn of_text(text: &Text, chunk: &::bytes::Bytes, main: &[u8]) -> Self {
         match text.loc() {
             Loc::Input(r) => Utf8Bytes(chunk.slice(r.clone())),
