@@ -34,14 +34,17 @@ mod utf8;
 use core::time::Duration;
 
 use crate::scan::lines::LineEnds;
-use crate::{DecodeError, Item, Limits};
+use crate::{DecodeError, Limits};
 use block::Block;
+use buffer::full;
 use region::Regions;
 use state::LineState;
 use text::TextBuf;
 use utf8::ReadProof;
 
 pub use feed::Feed;
+pub use state::StreamEnd;
+pub use step::Decoded;
 
 pub use buffer::{FixedBuf, Storage};
 
@@ -59,28 +62,6 @@ pub(crate) fn work(n: usize) {
 }
 #[cfg(feature = "bytes")]
 pub use bytes::{BytesEvent, BytesFeed, BytesItem, BytesStr};
-
-/// The result of one [`Decoder::decode`] step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[must_use = "advance the input by `consumed`, and take the `item`: both are lost otherwise"]
-pub struct Decoded<'a> {
-    /// How many bytes of the input this step used. Advance the input by this many
-    /// before the next call; they are never needed again.
-    pub consumed: usize,
-    /// The item the step ended on, or `None` when the input ran out first (the
-    /// decoder kept what it needs of a partial line or event).
-    pub item: Option<Item<'a>>,
-}
-
-/// How an event stream's body ended, from [`Decoder::finish`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum StreamEnd {
-    /// The body ended between events: nothing was lost.
-    Clean,
-    /// The body ended inside an event (or inside a line): that unterminated event
-    /// was discarded, as the standard requires. A sign of a cut connection.
-    Truncated,
-}
 
 /// Incremental, resumable, zero-copy decoder for `text/event-stream` bodies.
 ///
@@ -402,12 +383,5 @@ impl<S: Storage> Decoder<S> {
     pub fn reset(&mut self) {
         self.discard_block();
         self.line = LineState::Start { first: true };
-    }
-}
-
-/// A fixed buffer overflowed.
-fn full(f: buffer::sealed::Full) -> DecodeError {
-    DecodeError::BufferFull {
-        capacity: f.capacity,
     }
 }

@@ -12,6 +12,16 @@ use super::{work, Decoder, Storage};
 use crate::scan::lines::LineEnds;
 use crate::DecodeError;
 
+/// How an event stream's body ended, from [`Decoder::finish`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StreamEnd {
+    /// The body ended between events: nothing was lost.
+    Clean,
+    /// The body ended inside an event (or inside a line): that unterminated event
+    /// was discarded, as the standard requires. A sign of a cut connection.
+    Truncated,
+}
+
 /// Where the decoder stands in the stream's lines between steps.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum LineState {

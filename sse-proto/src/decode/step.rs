@@ -11,7 +11,19 @@ use super::text::Ascii;
 use super::utf8::ReadProof;
 use super::{Decoder, Storage};
 use crate::scan::lines::LineEnds;
-use crate::DecodeError;
+use crate::{DecodeError, Item};
+
+/// The result of one [`Decoder::decode`] step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "advance the input by `consumed`, and take the `item`: both are lost otherwise"]
+pub struct Decoded<'a> {
+    /// How many bytes of the input this step used. Advance the input by this many
+    /// before the next call; they are never needed again.
+    pub consumed: usize,
+    /// The item the step ended on, or `None` when the input ran out first (the
+    /// decoder kept what it needs of a partial line or event).
+    pub item: Option<Item<'a>>,
+}
 
 /// Where a step stopped (an offset in its input) and what it found.
 #[derive(Debug, Clone, PartialEq, Eq)]
