@@ -55,11 +55,6 @@ pub(super) enum Loc {
 pub(super) struct Text(Loc);
 
 impl Text {
-    /// Where the text lies.
-    pub(super) fn loc(&self) -> &Loc {
-        &self.0
-    }
-
     /// `input[r]` as text: in place when known ASCII, proven by `proof` or
     /// valid; else its lossy decoding, written after everything in `main`.
     /// `r` starts after a field name or at a line start and ends at a line end
@@ -193,7 +188,7 @@ impl Utf8Bytes {
     /// a slice of `chunk` when it lies there (no copy), else a copy.
     #[inline]
     pub(super) fn of_text(text: &Text, chunk: &::bytes::Bytes, main: &[u8]) -> Self {
-        match text.loc() {
+        match &text.0 {
             Loc::Input(r) => Utf8Bytes(chunk.slice(r.clone())),
             Loc::Main(_) => Utf8Bytes::copy_from(text.view(chunk, main)),
         }
