@@ -377,15 +377,21 @@ fn a_count_that_differs_from_the_writer_panics() {
     let _ = Count.put(4, &Wrong);
 }
 
+/// [`Wrong`] into a `BufMut` target measured at `len` bytes.
+#[cfg(feature = "bytes")]
+fn wrong_into_buf(len: usize) {
+    use super::sink::{Buf, Target};
+    let mut out = bytes::BytesMut::new();
+    let _ = Buf(&mut out).put(len, &Wrong);
+}
+
 /// A `BufMut` target refuses a writer that puts more than was measured,
-/// even when the buffer itself would grow.
+/// even when the buffer itself would grow...
 #[cfg(feature = "bytes")]
 #[test]
 #[should_panic(expected = "measured and written lengths differ")]
 fn a_buf_write_longer_than_measured_panics() {
-    use super::sink::{Buf, Target};
-    let mut out = bytes::BytesMut::new();
-    let _ = Buf(&mut out).put(2, &Wrong);
+    wrong_into_buf(2);
 }
 
 /// ... and one shorter than measured.
@@ -393,7 +399,5 @@ fn a_buf_write_longer_than_measured_panics() {
 #[test]
 #[should_panic(expected = "measured and written lengths differ")]
 fn a_buf_write_shorter_than_measured_panics() {
-    use super::sink::{Buf, Target};
-    let mut out = bytes::BytesMut::new();
-    let _ = Buf(&mut out).put(4, &Wrong);
+    wrong_into_buf(4);
 }
