@@ -68,7 +68,7 @@ pub use bytes::{BytesEvent, BytesFeed, BytesItem, BytesStr};
 /// Implements the WHATWG HTML "parse an event stream" and "interpret an event
 /// stream" algorithms: CRLF, LF and CR line ends (a CRLF split across two reads is
 /// one line end), one leading byte-order mark, lossy UTF-8 (U+FFFD), comments
-/// surfaced as [`Item::Comment`], `id` values with NUL ignored, `retry` only when all
+/// surfaced as [`Item::Comment`](crate::Item::Comment), `id` values with NUL ignored, `retry` only when all
 /// ASCII digits, the last event ID kept across events and reconnects, and an
 /// unterminated final event dropped at [`finish`](Decoder::finish).
 ///
@@ -214,7 +214,7 @@ impl<S: Storage> Decoder<S> {
         self.limits
     }
 
-    /// Whether comment lines come out as [`Item::Comment`] (`true`, the default)
+    /// Whether comment lines come out as [`Item::Comment`](crate::Item::Comment) (`true`, the default)
     /// or are passed over like unknown fields, as browsers' `EventSource` does
     /// (builder style). Passing over saves a step per comment, which counts on
     /// streams of frequent keepalives when nothing reads them.
