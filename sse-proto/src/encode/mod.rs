@@ -318,7 +318,7 @@ impl Encoder {
         let mut breaks = None;
         let plan = self.plan(frame, &mut breaks)?;
         let unit = unit::AnyFrame {
-            encoder: self,
+            keepalive: self.keepalive,
             frame,
             plan,
             breaks: &breaks,

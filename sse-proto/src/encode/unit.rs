@@ -66,7 +66,8 @@ impl Encoder {
 
 /// A checked frame of any kind, with what [`Encoder::plan`] gave for it.
 pub(super) struct AnyFrame<'f, 'a> {
-    pub(super) encoder: &'f Encoder,
+    /// The encoder's keepalive text.
+    pub(super) keepalive: &'static str,
     pub(super) frame: &'f Frame<'a>,
     pub(super) plan: Plan,
     pub(super) breaks: &'f Option<Breaks>,
@@ -88,7 +89,7 @@ impl Unit for AnyFrame<'_, '_> {
                 });
             }
             Frame::Comment(text) => write_comment(out, text, self.plan.single),
-            Frame::Keepalive => write_comment(out, self.encoder.keepalive, self.plan.single),
+            Frame::Keepalive => write_comment(out, self.keepalive, self.plan.single),
             Frame::Retry(retry) => write_retry(out, retry),
         }
         out.put(b"\n");
