@@ -9,7 +9,8 @@
 //! memchr newline-visiting loop over the same reads instead, for the instruction
 //! count of the physical floor; with `no-comments`, our decoder with comments
 //! passed over; with `steps`, our decoder through the `decode` step loop
-//! instead of `feed`. With `--features peers`, `peer=NAME` (a name of
+//! instead of `feed`. With `--features peers`, `bytes` runs our decoder through
+//! `feed_bytes` on `Bytes` reads (toggle `sse_benches::decode_ours_bytes*`), and `peer=NAME` (a name of
 //! `sse_benches::peers::ALL`, e.g. `peer=sse-core 0.2`) runs that decoder on the
 //! same 16 KiB reads instead (toggle `decode_profile::run_peer*`), for an
 //! instruction ratio that does not move with machine load.
@@ -35,6 +36,17 @@ fn main() {
         let bytes = bytes::Bytes::from(corpus.bytes.clone());
         let reads = sse_benches::peers::chunks(&bytes, READ_SIZE);
         println!("{} {} events x10", peer.name, run_peer(peer, &reads));
+        return;
+    }
+    #[cfg(feature = "peers")]
+    if args.iter().any(|a| a == "bytes") {
+        let bytes = bytes::Bytes::from(corpus.bytes.clone());
+        let reads = sse_benches::peers::chunks(&bytes, READ_SIZE);
+        for _ in 0..10 {
+            let counts = sse_benches::decode_ours_bytes(std::hint::black_box(&reads));
+            assert_eq!(counts.events, corpus.events);
+        }
+        println!("{} {} events x10 (feed_bytes)", corpus.name, corpus.events);
         return;
     }
     if args.iter().any(|a| a == "floor") {

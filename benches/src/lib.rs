@@ -583,6 +583,27 @@ pub fn decode_ours_in_steps(bytes: &[u8], read: usize) -> Counts {
     counts
 }
 
+/// [`decode_ours`] through [`Decoder::feed_bytes`] on `Bytes` reads (feature
+/// `peers`, which enables `sse-proto/bytes`), items owned as HTTP clients get them.
+///
+/// # Panics
+///
+/// As [`decode_ours`].
+#[cfg(feature = "peers")]
+pub fn decode_ours_bytes(reads: &[bytes::Bytes]) -> Counts {
+    let mut decoder = Decoder::new();
+    let mut counts = Counts::default();
+    for chunk in reads {
+        for item in decoder.feed_bytes(chunk) {
+            match item {
+                Ok(item) => counts.add(&item.as_item()),
+                Err(e) => panic!("corpus exceeds the default limits: {e}"),
+            }
+        }
+    }
+    counts
+}
+
 /// The items of `bytes`, owned, as a server would hold them before encoding.
 ///
 /// # Panics

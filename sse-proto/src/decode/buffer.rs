@@ -4,6 +4,8 @@
 
 use core::ops::Range;
 
+use crate::DecodeError;
+
 /// Byte storage a [`Decoder`](crate::Decoder) can run on. Sealed: implemented for
 /// `Vec<u8>` (feature `alloc`) and [`FixedBuf`] only.
 ///
@@ -156,6 +158,13 @@ impl Sealed for FixedBuf<'_> {
     }
     fn capacity(&self) -> usize {
         self.buf.len()
+    }
+}
+
+/// A fixed buffer overflowed.
+pub(super) fn full(f: Full) -> DecodeError {
+    DecodeError::BufferFull {
+        capacity: f.capacity,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Decoding a whole input item by item: [`Feed`], and the cursor it keeps.
 
 use super::item::Found;
-use super::text::ReadProof;
+use super::utf8::ReadProof;
 use super::{Decoder, Storage};
 use crate::scan::lines::LineEnds;
 use crate::{DecodeError, Item};

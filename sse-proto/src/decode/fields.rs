@@ -100,11 +100,11 @@ pub(crate) fn has_nul(value: &[u8]) -> bool {
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// How many bytes of `line` are a leading byte-order mark (0 or 3). Only the first
-/// complete line of a body may have one: `at_start` says whether `line` is it,
-/// and is cleared. A BOM anywhere else is content.
+/// line of a body may have one (the caller knows which that is); a BOM anywhere
+/// else is content.
 #[inline]
-pub(crate) fn take_bom(at_start: &mut bool, line: &[u8]) -> usize {
-    if core::mem::take(at_start) && line.starts_with(BOM) {
+pub(crate) fn bom_len(line: &[u8]) -> usize {
+    if line.starts_with(BOM) {
         BOM.len()
     } else {
         0

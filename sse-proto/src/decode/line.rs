@@ -1,15 +1,15 @@
 //! Acting on one complete line: each field's rule, and the dispatch of an
 //! event at the empty line.
 
-use core::mem;
 use core::ops::Range;
 
 use super::fields::{self, Line};
 use super::item::Found;
 use super::region::Regions;
-use super::step::{LineAt, Mode, Step};
-use super::text::{self, ReadProof};
-use super::{full, work, Decoder, Storage};
+use super::step::{LineAt, Step};
+use super::text::Text;
+use super::utf8::ReadProof;
+use super::{full, Decoder, Storage};
 use crate::DecodeError;
 
 impl<S: Storage> Decoder<S> {
@@ -23,7 +23,7 @@ impl<S: Storage> Decoder<S> {
         at: LineAt,
         input: &[u8],
         data_in: &mut Option<Range<usize>>,
-    ) -> Option<Result<Step, DecodeError>> {
+    ) -> Option<Step> {
         let LineAt {
             base,
             stored,
@@ -37,14 +37,12 @@ impl<S: Storage> Decoder<S> {
                 self.main.drop_after_data();
                 match self.dispatch(proof, input, data_in) {
                     Ok(None) => None,
-                    Ok(Some(found)) => Some(Ok(Step {
+                    Ok(Some(found)) => Some(Step {
                         end: pos,
                         found: Some(found),
-                    })),
+                    }),
                     // Fail before the empty line, so skip mode ends right on it.
-                    Err(error) => {
-                        Some(self.fail(error, line_start, Mode::Skip { mid_line: false }))
-                    }
+                    Err(error) => Some(self.fail(error, line_start, false)),
                 }
             }
             Line::Comment(_) if !self.comments => {
@@ -53,36 +51,35 @@ impl<S: Storage> Decoder<S> {
             }
             Line::Comment(r) => {
                 let r = base + r.start..base + r.end;
-                let loc = if stored {
-                    self.text_in_main(r, ascii)
+                let text = if stored {
+                    Text::in_main(&mut self.main, r, ascii)
                 } else {
                     self.materialize(input, data_in);
-                    self.text_in_input(proof, input, r, ascii)
+                    Text::in_input(&mut self.main, proof, input, r, ascii)
                 };
-                Some(match loc {
-                    Ok(loc) => Ok(Step {
+                Some(match text {
+                    Ok(text) => Step {
                         end: pos,
-                        found: Some(Found::Comment(loc)),
-                    }),
-                    Err(error) => self.fail(error, eol, Mode::Skip { mid_line: true }),
+                        found: Some(Found::Comment(text)),
+                    },
+                    Err(f) => self.fail(full(f), eol, true),
                 })
             }
             Line::Data(r) => {
                 let r = base + r.start..base + r.end;
-                self.block.open = true;
                 let buffered = self.main.data_len() + data_in.as_ref().map_or(0, |d| d.len() + 1);
                 let new_len = buffered.saturating_add(r.len() + 1);
                 if new_len > self.limits.max_event_len {
                     let limit = self.limits.max_event_len;
                     let error = DecodeError::EventTooLarge { limit };
-                    return Some(self.fail(error, eol, Mode::Skip { mid_line: true }));
+                    return Some(self.fail(error, eol, true));
                 }
                 if new_len > self.main.capacity() {
                     let capacity = self.main.capacity();
                     let error = DecodeError::BufferFull { capacity };
-                    return Some(self.fail(error, eol, Mode::Skip { mid_line: true }));
+                    return Some(self.fail(error, eol, true));
                 }
-                self.block.data_ascii = ascii && (buffered == 0 || self.block.data_ascii);
+                self.block.add_data(ascii, buffered == 0);
                 if stored {
                     // The value sits right after the data (or already at its
                     // place): slide it down.
@@ -96,41 +93,16 @@ impl<S: Storage> Decoder<S> {
                 None
             }
             Line::Event(r) => {
-                self.block.open = true;
-                let r = base + r.start..base + r.end;
-                let value = value_at(&self.main, input, stored, r);
-                // `ty` is valid UTF-8, so equal bytes need no check or copy.
-                work(value.len());
-                let result = if self.ty.bytes() == value {
-                    Ok(())
-                } else {
-                    self.ty.truncate(0);
-                    text::push_text(&mut self.ty, value, ascii)
-                };
-                self.block.typed = true;
+                let value = value_at(&self.main, input, stored, base + r.start..base + r.end);
+                let result = self.block.set_type(value, ascii);
                 self.main.drop_after_data();
-                match result {
-                    Ok(()) => None,
-                    Err(f) => Some(self.fail(full(f), eol, Mode::Skip { mid_line: true })),
-                }
+                result.err().map(|f| self.fail(full(f), eol, true))
             }
             Line::Id(r) => {
-                self.block.open = true;
-                let r = base + r.start..base + r.end;
-                let value = value_at(&self.main, input, stored, r);
-                // An ID with NUL is ignored (it could not be sent back in a header).
-                let result = if !fields::has_nul(value) {
-                    self.id_pending.truncate(0);
-                    self.block.id_set = true;
-                    text::push_text(&mut self.id_pending, value, ascii)
-                } else {
-                    Ok(())
-                };
+                let value = value_at(&self.main, input, stored, base + r.start..base + r.end);
+                let result = self.block.set_id(value, ascii);
                 self.main.drop_after_data();
-                match result {
-                    Ok(()) => None,
-                    Err(f) => Some(self.fail(full(f), eol, Mode::Skip { mid_line: true })),
-                }
+                result.err().map(|f| self.fail(full(f), eol, true))
             }
             Line::Retry(r) => {
                 let r = base + r.start..base + r.end;
@@ -140,10 +112,10 @@ impl<S: Storage> Decoder<S> {
                 let d = retry?;
                 self.retry = Some(d);
                 self.materialize(input, data_in);
-                Some(Ok(Step {
+                Some(Step {
                     end: pos,
                     found: Some(Found::Retry(d)),
-                }))
+                })
             }
             Line::Other => {
                 self.main.drop_after_data();
@@ -165,26 +137,20 @@ impl<S: Storage> Decoder<S> {
         input: &[u8],
         data_in: &mut Option<Range<usize>>,
     ) -> Result<Option<Found>, DecodeError> {
-        self.block.open = false;
-        if self.block.id_set {
-            mem::swap(&mut self.id, &mut self.id_pending);
-            self.block.id_set = false;
-        }
-        let loc = match data_in.take() {
-            Some(r) => self.text_in_input(proof, input, r, self.block.data_ascii),
+        let typed = self.block.dispatch(&mut self.id);
+        let text = match data_in.take() {
+            Some(r) => Text::in_input(&mut self.main, proof, input, r, self.block.data_ascii()),
             None => match self.main.take_data() {
-                Some(data) => self.text_in_main(data, self.block.data_ascii),
-                None => {
-                    self.block.typed = false;
-                    return Ok(None);
-                }
+                Some(data) => Text::in_main(&mut self.main, data, self.block.data_ascii()),
+                None => return Ok(None),
             },
         };
-        let data = loc?;
-        // The next block starts without a type; `ty` keeps its bytes (valid until
-        // the next step) for this event and for recognising a repeat.
-        let typed = mem::replace(&mut self.block.typed, false);
-        Ok(Some(Found::Event { data, typed }))
+        // The next block starts without a type; the type's bytes stay (valid
+        // until the next step) for this event and for recognising a repeat.
+        Ok(Some(Found::Event {
+            data: text.map_err(full)?,
+            typed,
+        }))
     }
 }
 

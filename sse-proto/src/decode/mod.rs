@@ -13,6 +13,7 @@
 //! beyond the item it returns; [`Feed`] keeps its classification from item to
 //! item.
 
+mod block;
 mod buffer;
 #[cfg(feature = "bytes")]
 mod bytes;
@@ -21,23 +22,29 @@ mod fields;
 mod item;
 mod line;
 mod region;
+mod state;
 mod step;
 // Two attributes: cargo-mutants recognises a plain `cfg(test)` as test code.
 #[cfg(test)]
 #[cfg(feature = "alloc")]
 mod tests;
-pub(crate) mod text;
+mod text;
+mod utf8;
 
-use core::mem;
 use core::time::Duration;
 
 use crate::scan::lines::LineEnds;
-use crate::{DecodeError, Item, Limits};
+use crate::{DecodeError, Limits};
+use block::Block;
+use buffer::full;
 use region::Regions;
-use step::Mode;
-use text::ReadProof;
+use state::LineState;
+use text::TextBuf;
+use utf8::ReadProof;
 
 pub use feed::Feed;
+pub use state::StreamEnd;
+pub use step::Decoded;
 
 pub use buffer::{FixedBuf, Storage};
 
@@ -56,50 +63,12 @@ pub(crate) fn work(n: usize) {
 #[cfg(feature = "bytes")]
 pub use bytes::{BytesEvent, BytesFeed, BytesItem, BytesStr};
 
-/// The result of one [`Decoder::decode`] step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[must_use = "advance the input by `consumed`, and take the `item`: both are lost otherwise"]
-pub struct Decoded<'a> {
-    /// How many bytes of the input this step used. Advance the input by this many
-    /// before the next call; they are never needed again.
-    pub consumed: usize,
-    /// The item the step ended on, or `None` when the input ran out first (the
-    /// decoder kept what it needs of a partial line or event).
-    pub item: Option<Item<'a>>,
-}
-
-/// How an event stream's body ended, from [`Decoder::finish`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum StreamEnd {
-    /// The body ended between events: nothing was lost.
-    Clean,
-    /// The body ended inside an event (or inside a line): that unterminated event
-    /// was discarded, as the standard requires. A sign of a cut connection.
-    Truncated,
-}
-
-/// The event block being read: which fields it has set so far. Reset when the
-/// block is dispatched or discarded.
-#[derive(Debug, Clone, Copy, Default)]
-struct Block {
-    /// A `data`, `event` or `id` field was read since the last dispatch.
-    open: bool,
-    /// An `id` field was read: `id_pending` holds the ID to commit at dispatch.
-    id_set: bool,
-    /// `ty` holds this block's event type. When false the type is empty, and
-    /// `ty` keeps the last value only so that a repeated type (the common case)
-    /// is recognised without validating and copying it again.
-    typed: bool,
-    /// All the data read so far is known to be ASCII.
-    data_ascii: bool,
-}
-
 /// Incremental, resumable, zero-copy decoder for `text/event-stream` bodies.
 ///
 /// Implements the WHATWG HTML "parse an event stream" and "interpret an event
 /// stream" algorithms: CRLF, LF and CR line ends (a CRLF split across two reads is
 /// one line end), one leading byte-order mark, lossy UTF-8 (U+FFFD), comments
-/// surfaced as [`Item::Comment`], `id` values with NUL ignored, `retry` only when all
+/// surfaced as [`Item::Comment`](crate::Item::Comment), `id` values with NUL ignored, `retry` only when all
 /// ASCII digits, the last event ID kept across events and reconnects, and an
 /// unterminated final event dropped at [`finish`](Decoder::finish).
 ///
@@ -139,28 +108,16 @@ pub struct Decoder<S: Storage> {
     /// The event's data, the partial line, then scratch space for the text of
     /// the item returned last (valid until the next call).
     main: Regions<S>,
-    /// The event type buffer.
-    ty: S,
     /// The connection's last event ID (what a reconnect sends).
-    id: S,
-    /// The last event ID buffer, when an `id` field was read since the last
-    /// dispatch (`block.id_set`); otherwise it equals `id` and this storage is
-    /// stale.
-    id_pending: S,
+    id: TextBuf<S>,
+    /// The event block being read: its type, ID and what its data is known to be.
+    block: Block<S>,
+    /// Where the decoder stands in the stream's lines.
+    line: LineState,
     limits: Limits,
     /// Comments come out as items (else they are passed over).
     comments: bool,
-    /// The partial line is known to be ASCII.
-    line_ascii: bool,
     retry: Option<Duration>,
-    mode: Mode,
-    pending_error: Option<DecodeError>,
-    /// The previous line ended with CR: an LF right after it is part of that end.
-    after_cr: bool,
-    /// No line has been completed on this body yet: a BOM may lead.
-    at_start: bool,
-    /// What the event block being read has set so far.
-    block: Block,
     #[cfg(feature = "bytes")]
     bytes_cache: bytes::Cache,
 }
@@ -225,18 +182,12 @@ impl<S: Storage> Decoder<S> {
     fn with_storage(main: S, ty: S, id: S, id_pending: S) -> Self {
         Decoder {
             main: Regions::new(main),
-            ty,
-            id,
-            id_pending,
+            id: TextBuf::new(id),
+            block: Block::new(ty, id_pending),
+            line: LineState::Start { first: true },
             limits: Limits::new(),
             comments: true,
-            line_ascii: false,
             retry: None,
-            mode: Mode::Normal,
-            pending_error: None,
-            after_cr: false,
-            at_start: true,
-            block: Block::default(),
             #[cfg(feature = "bytes")]
             bytes_cache: bytes::Cache::default(),
         }
@@ -263,7 +214,7 @@ impl<S: Storage> Decoder<S> {
         self.limits
     }
 
-    /// Whether comment lines come out as [`Item::Comment`] (`true`, the default)
+    /// Whether comment lines come out as [`Item::Comment`](crate::Item::Comment) (`true`, the default)
     /// or are passed over like unknown fields, as browsers' `EventSource` does
     /// (builder style). Passing over saves a step per comment, which counts on
     /// streams of frequent keepalives when nothing reads them.
@@ -287,11 +238,7 @@ impl<S: Storage> Decoder<S> {
     /// set one (even a block without data), the seeded one, or `""`. This is what a
     /// client sends as `Last-Event-ID` when it reconnects.
     pub fn last_event_id(&self) -> &str {
-        // SAFETY: `id` is only written by `push_text` after `truncate(0)` (a lossy
-        // decoding, or bytes the line scanner classified as ASCII), by
-        // `set_last_event_id` from a `&str`, or swapped with `id_pending`, which is
-        // written the same way; each write appends whole valid UTF-8 strings.
-        unsafe { text::assume_utf8(self.id.bytes()) }
+        self.id.as_str()
     }
 
     /// Seeds the last event ID, for a client resuming after a restart.
@@ -312,11 +259,7 @@ impl<S: Storage> Decoder<S> {
     /// assert_eq!(e.last_event_id(), "41");
     /// ```
     pub fn set_last_event_id(&mut self, id: &str) -> Result<(), DecodeError> {
-        self.id_pending.truncate(0);
-        self.id_pending.try_extend(id.as_bytes()).map_err(full)?;
-        mem::swap(&mut self.id, &mut self.id_pending);
-        self.block.id_set = false;
-        Ok(())
+        self.block.seed_id(&mut self.id, id).map_err(full)
     }
 
     /// The reconnection time from the last valid `retry` field, if any.
@@ -424,8 +367,8 @@ impl<S: Storage> Decoder<S> {
     /// ```
     #[must_use = "`Truncated` means an event was lost; call `reset` to discard without asking"]
     pub fn finish(&mut self) -> StreamEnd {
-        let truncated =
-            self.has_partial_line() || self.block.open || matches!(self.mode, Mode::Skip { .. });
+        let truncated = self.block.is_open()
+            || !matches!(self.line, LineState::Start { .. } | LineState::AfterCr);
         self.reset();
         if truncated {
             StreamEnd::Truncated
@@ -439,16 +382,6 @@ impl<S: Storage> Decoder<S> {
     /// reconnection time, as the standard requires.
     pub fn reset(&mut self) {
         self.discard_block();
-        self.mode = Mode::Normal;
-        self.pending_error = None;
-        self.after_cr = false;
-        self.at_start = true;
-    }
-}
-
-/// A fixed buffer overflowed.
-fn full(f: buffer::sealed::Full) -> DecodeError {
-    DecodeError::BufferFull {
-        capacity: f.capacity,
+        self.line = LineState::Start { first: true };
     }
 }

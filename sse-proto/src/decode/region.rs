@@ -81,12 +81,6 @@ impl<S: Storage> Regions<S> {
         self.buf.truncate(self.data_len);
     }
 
-    /// Whether part of a line is kept from earlier input.
-    #[inline(always)]
-    pub(super) fn has_partial_line(&self) -> bool {
-        self.line_len > 0 || self.line_prefix > 0
-    }
-
     /// Bytes of the partial line seen so far, its unstored prefix included.
     #[inline(always)]
     pub(super) fn partial_line_seen(&self) -> usize {

@@ -4,7 +4,7 @@
 use alloc::vec::Vec;
 
 use super::*;
-use crate::{EventOwned, ItemOwned};
+use crate::{EventOwned, Item, ItemOwned};
 
 /// What came out, with the stream offset at which it came out (bytes of input
 /// decoded before it).

@@ -10,7 +10,8 @@ use std::vec::Vec;
 
 use proptest::prelude::*;
 
-use super::{copy_short, Encoder, EventFrame, Frame, SHORT};
+use super::sink::{copy_short, SHORT};
+use super::{Encoder, EventFrame, Frame};
 use crate::{Decoder, EncodeError, Field, Item};
 
 /// Encodes into a slice of exactly `encoded_len` bytes, checks a one-byte-shorter
@@ -339,12 +340,64 @@ proptest! {
     }
 }
 
+/// A unit that puts the wrong number of bytes (a bug in the measuring rules).
+struct Wrong;
+
+impl super::sink::Unit for Wrong {
+    fn write<S: super::sink::Sink>(&self, out: &mut S) {
+        out.put(b"abc");
+    }
+}
+
 /// A writer that puts fewer bytes than were measured is a bug, and stops
 /// with a panic rather than returning a length it did not write.
 #[test]
 #[should_panic(expected = "measured and written lengths differ")]
 fn a_short_write_panics_instead_of_writing_less() {
-    use super::Sink;
+    use super::sink::Target;
     let mut buf = [0u8; 4];
-    super::fill(&mut buf[..], |sink| sink.put(b"abc"));
+    let _ = buf[..].put(4, &Wrong);
+}
+
+/// The same into a `Vec`'s spare capacity.
+#[cfg(feature = "alloc")]
+#[test]
+#[should_panic(expected = "measured and written lengths differ")]
+fn a_short_write_into_a_vec_panics() {
+    use super::sink::Target;
+    let _ = Vec::new().put(4, &Wrong);
+}
+
+/// The length count behind `encoded_len` checks the writer too: a writer
+/// that puts a different length is a bug, and panics.
+#[test]
+#[should_panic(expected = "measured and written lengths differ")]
+fn a_count_that_differs_from_the_writer_panics() {
+    use super::sink::{Count, Target};
+    let _ = Count.put(4, &Wrong);
+}
+
+/// [`Wrong`] into a `BufMut` target measured at `len` bytes.
+#[cfg(feature = "bytes")]
+fn wrong_into_buf(len: usize) {
+    use super::sink::{Buf, Target};
+    let mut out = bytes::BytesMut::new();
+    let _ = Buf(&mut out).put(len, &Wrong);
+}
+
+/// A `BufMut` target refuses a writer that puts more than was measured,
+/// even when the buffer itself would grow...
+#[cfg(feature = "bytes")]
+#[test]
+#[should_panic(expected = "measured and written lengths differ")]
+fn a_buf_write_longer_than_measured_panics() {
+    wrong_into_buf(2);
+}
+
+/// ... and one shorter than measured.
+#[cfg(feature = "bytes")]
+#[test]
+#[should_panic(expected = "measured and written lengths differ")]
+fn a_buf_write_shorter_than_measured_panics() {
+    wrong_into_buf(4);
 }

@@ -6,6 +6,12 @@
 //! needs no separate UTF-8 check later. Without it, `memchr2` finds the end and
 //! the bytes stay unclassified.
 
+#[cfg(any(
+    all(test, feature = "alloc"),
+    all(feature = "std", target_arch = "x86_64")
+))]
+use super::{Lane, LANE};
+
 /// The index of the first CR or LF in `bytes`, and whether every byte before it
 /// (all of `bytes` when there is none) is known to be ASCII. `false` means
 /// unknown.
@@ -19,15 +25,29 @@ pub(crate) fn find_end(bytes: &[u8]) -> (Option<usize>, bool) {
     (memchr::memchr2(b'\n', b'\r', bytes), false)
 }
 
-/// A line end found byte by byte, and whether what precedes it is ASCII.
+/// A line end found a [`Lane`] (16 bytes) at a time, then byte by byte in a
+/// short tail, and whether what precedes it is ASCII.
 #[cfg(any(
     all(test, feature = "alloc"),
     all(feature = "std", target_arch = "x86_64")
 ))]
-fn find_end_bytewise(bytes: &[u8]) -> (Option<usize>, bool) {
-    match bytes.iter().position(|&b| b == b'\n' || b == b'\r') {
-        Some(i) => (Some(i), bytes[..i].is_ascii()),
-        None => (None, bytes.is_ascii()),
+fn find_end_in_lanes(bytes: &[u8]) -> (Option<usize>, bool) {
+    let mut done = 0;
+    let mut high = false;
+    while let Some(chunk) = bytes[done..].first_chunk::<LANE>() {
+        let lane = Lane::load(chunk);
+        let ends = lane.ends::<false>();
+        if ends != 0 {
+            let i = ends.trailing_zeros() as usize;
+            return (Some(done + i), !high && chunk[..i].is_ascii());
+        }
+        high |= lane.has_high();
+        done += LANE;
+    }
+    let tail = &bytes[done..];
+    match tail.iter().position(|&b| b == b'\n' || b == b'\r') {
+        Some(i) => (Some(done + i), !high && tail[..i].is_ascii()),
+        None => (None, !high && tail.is_ascii()),
     }
 }
 
@@ -77,7 +97,7 @@ mod avx2 {
                     _mm256_or_si256(end!(v[2]), end!(v[3])),
                 );
                 if _mm256_movemask_epi8(ends) != 0 {
-                    // The end is in this step: finish it byte by byte.
+                    // The end is in this step: finish it a lane at a time.
                     break;
                 }
                 high = _mm256_or_si256(
@@ -87,7 +107,7 @@ mod avx2 {
                 done += STEP;
             }
             let ascii_so_far = _mm256_movemask_epi8(high) == 0;
-            let (end, ascii_rest) = super::find_end_bytewise(&bytes[done..]);
+            let (end, ascii_rest) = super::find_end_in_lanes(&bytes[done..]);
             (end.map(|i| done + i), ascii_so_far && ascii_rest)
         }
     }
@@ -116,7 +136,7 @@ mod tests {
         if std::is_x86_feature_detected!("avx2") {
             assert_eq!(ascii, want_ascii, "{bytes:?}");
         }
-        assert_eq!(find_end_bytewise(bytes), naive(bytes));
+        assert_eq!(find_end_in_lanes(bytes), naive(bytes));
     }
 
     #[test]
