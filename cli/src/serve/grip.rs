@@ -43,7 +43,7 @@ pub(super) fn start(
 /// The hold response to `request` when it came through Pushpin (`None`
 /// otherwise): the events after Pushpin's `Grip-Last`, else after the
 /// client's `Last-Event-ID` (header or `lastEventId` query).
-pub(super) fn respond<B>(
+pub(super) async fn respond<B>(
     hold: &Hold,
     hub: &Hub,
     request: &Request<B>,
@@ -60,5 +60,5 @@ pub(super) fn respond<B>(
             query.as_deref(),
         ),
     };
-    Some(hold.respond(hub, after, request.version()))
+    Some(hold.respond(hub, after, request.version()).await)
 }

@@ -137,8 +137,8 @@ pub(super) fn start(
         .with_head_timeout(request_timeout)
         .with_max_body(state.max_publish_bytes);
     let handler = move |request| {
-        let reply = state.reply(&request);
-        async move { reply }
+        let state = state.clone();
+        async move { state.reply(&request).await }
     };
     let task = tokio::spawn(async move {
         // `Handed` never fails: nothing to report.

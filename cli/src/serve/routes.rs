@@ -60,7 +60,7 @@ impl State {
     pub(super) async fn handle(&self, request: Request<Incoming>) -> Response<Body> {
         match route(request.method(), request.uri().path()) {
             Route::Events => {
-                if let Some(hold) = self.grip(&request) {
+                if let Some(hold) = self.grip(&request).await {
                     return hold.map(full);
                 }
                 match self.events(&request) {
@@ -75,10 +75,10 @@ impl State {
 
     /// The reply to `request` on our own HTTP/1.1 server (which has read
     /// the body already, within `max_publish_bytes`).
-    pub(super) fn reply(&self, request: &sse_rt::server::Request) -> Reply {
+    pub(super) async fn reply(&self, request: &sse_rt::server::Request) -> Reply {
         match route(request.method(), request.uri().path()) {
             Route::Events => {
-                if let Some(hold) = self.grip(request) {
+                if let Some(hold) = self.grip(request).await {
                     return Reply::Full(hold);
                 }
                 match self.events(request) {
@@ -93,9 +93,9 @@ impl State {
 
     /// `GET /events` through Pushpin under `--grip`: the hold response
     /// (`None`: serve the stream itself).
-    fn grip<B>(&self, request: &Request<B>) -> Option<Response<Bytes>> {
+    async fn grip<B>(&self, request: &Request<B>) -> Option<Response<Bytes>> {
         let hold = self.grip.as_ref()?;
-        let response = super::grip::respond(hold, &self.hub, request, target(request))?;
+        let response = super::grip::respond(hold, &self.hub, request, target(request)).await?;
         Some(response.unwrap_or_else(|e| unavailable(&crate::report(&e))))
     }
 
