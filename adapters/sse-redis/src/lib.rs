@@ -51,6 +51,7 @@
 //! | --- | --- | --- |
 //! | `tokio` | readers as tokio tasks, redis on tokio (`redis/tokio-comp`) | yes |
 //! | `smol` | readers as smol tasks, redis on smol (`redis/smol-comp`) | no |
+//! | `test-util` | `test_util::RedisServer`: a `redis-server` started for a test; for tests only | no |
 //!
 //! One of the two is needed. With both, a backplane used inside a tokio
 //! runtime runs on tokio, elsewhere on smol (the redis crate's own rule).
@@ -71,6 +72,9 @@ mod log;
 mod reader;
 mod rt;
 mod stream;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod test_util;
 
 pub use backplane::RedisBackplane;
 pub use config::RedisConfig;

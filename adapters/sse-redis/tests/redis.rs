@@ -10,15 +10,12 @@
 //! same tests on smol.
 
 use std::future::Future;
-use std::io::{Read, Write};
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::pin::Pin;
-use std::process::{Child, Command, Stdio};
 use std::task::{Context, Waker};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures_core::Stream;
+use sse_redis::test_util::RedisServer as Redis;
 use sse_redis::{RedisBackplane, RedisConfig, RedisStream};
 use sse_rt::server::{
     Backplane, GapPolicy, HistoryLimits, HubConfig, LastEventId, PublishError, Published,
@@ -29,103 +26,6 @@ use sse_rt::EventFrame;
 
 /// A failure guard, never a timing assertion.
 const PATIENCE: Duration = Duration::from_secs(60);
-
-/// A `redis-server` of this test, killed when dropped.
-struct Redis {
-    child: Child,
-    port: u16,
-    dir: PathBuf,
-}
-
-impl Redis {
-    /// Starts one, or `None` (after printing SKIP) when there is no
-    /// `redis-server` and `SSE_REDIS_TESTS` is unset.
-    fn start(test: &str) -> Option<Redis> {
-        if Command::new("redis-server")
-            .arg("--version")
-            .stdout(Stdio::null())
-            .status()
-            .is_err()
-        {
-            assert!(
-                std::env::var_os("SSE_REDIS_TESTS").is_none(),
-                "SSE_REDIS_TESTS is set but redis-server is not on the PATH"
-            );
-            eprintln!("SKIP {test}: no redis-server on the PATH");
-            return None;
-        }
-        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let dir = std::env::temp_dir().join(format!("sse-redis-{test}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("a temporary directory");
-        let child = spawn(port, &dir);
-        let redis = Redis { child, port, dir };
-        redis.wait_ready();
-        Some(redis)
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-
-    /// Kills it (`kill -9`: only what the append-only file holds survives).
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
-    /// Starts it again on the same port and directory.
-    fn restart(&mut self) {
-        self.child = spawn(self.port, &self.dir);
-        self.wait_ready();
-    }
-
-    /// Until it answers `PING` (after loading its file).
-    fn wait_ready(&self) {
-        let deadline = Instant::now() + PATIENCE;
-        while Instant::now() < deadline {
-            if let Ok(mut s) = TcpStream::connect((Ipv4Addr::LOCALHOST, self.port)) {
-                let mut reply = [0; 7];
-                if s.write_all(b"PING\r\n").is_ok()
-                    && s.read_exact(&mut reply).is_ok()
-                    && &reply == b"+PONG\r\n"
-                {
-                    return;
-                }
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("redis-server on port {} did not start", self.port);
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        self.kill();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn spawn(port: u16, dir: &std::path::Path) -> Child {
-    Command::new("redis-server")
-        .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
-        .args([
-            "--save",
-            "",
-            "--appendonly",
-            "yes",
-            "--appendfsync",
-            "always",
-        ])
-        .arg("--dir")
-        .arg(dir)
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("redis-server starts")
-}
 
 /// A node whose local history holds only 4 events (so resumes go to Redis)
 /// and whose streams keep about 10 entries (Redis trims whole nodes of 100).
