@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
-use sse_rt::server::{serve, Listener, ServeConfig};
+use sse_rt::server::{serve, Backplane, Listener, ServeConfig};
 use sse_tokio::sse_proto::http::HttpLimits;
 use sse_tokio::{TokioIo, TokioRuntime};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -122,10 +122,10 @@ impl Listener for Handed {
 
 /// Starts the HTTP/1.1 server: connections sent on the returned sender are
 /// served until `stop` completes, then as [`serve`] says (waiting requests
-/// end, streams run until the hub shuts down); the task ends when the last
+/// end, streams run until the log shuts down); the task ends when the last
 /// connection has.
-pub(super) fn start(
-    state: Arc<State>,
+pub(super) fn start<B: Backplane>(
+    state: Arc<State<B>>,
     request_timeout: Duration,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> (UnboundedSender<Held>, tokio::task::JoinHandle<()>) {

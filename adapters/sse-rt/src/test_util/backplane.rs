@@ -55,6 +55,11 @@ impl<S: BackplaneStream> Reader<S> {
         &self.stream
     }
 
+    /// The stream, to poll it directly (what it yields is not decoded).
+    pub fn stream_mut(&mut self) -> &mut S {
+        &mut self.stream
+    }
+
     /// The next `n` events. After each frame, checks that
     /// [`BackplaneStream::last_event_id`] is the ID of its last event.
     ///
