@@ -191,10 +191,11 @@ impl RedisBackplane {
             LastEventId::Absent => {
                 return Ok(RedisStream::live(
                     hub.subscribe(topic, LastEventId::Absent)?,
+                    start,
                 ));
             }
             LastEventId::Id(id) => match hub.subscribe(topic, LastEventId::Id(id)) {
-                Ok(held) => return Ok(RedisStream::live(held)),
+                Ok(held) => return Ok(RedisStream::live(held, start)),
                 Err(SubscribeError::Gap | SubscribeError::UnknownId) => Some(id),
                 Err(e) => return Err(e),
             },

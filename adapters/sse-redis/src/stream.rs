@@ -36,12 +36,16 @@ pub struct RedisStream {
 
 impl RedisStream {
     /// Live events straight from the hub (which did any replay itself).
-    pub(crate) fn live(live: Subscription) -> RedisStream {
+    /// Until the hub has an event of the topic, the stream starts after
+    /// `from` (the newest entry when the node's reader started: the
+    /// reader's events follow it).
+    pub(crate) fn live(live: Subscription, from: StreamId) -> RedisStream {
+        let known = live.last_event_id().is_some();
         RedisStream {
             replay: VecDeque::new(),
-            cursor: None,
+            cursor: (!known && from > StreamId::ZERO).then(|| from.to_string().into()),
             skip: None,
-            live_cursor: true,
+            live_cursor: known,
             start: live.start(),
             live,
         }

@@ -131,7 +131,19 @@ fn replay_then_live_across_two_nodes() {
         backplane::ordered(&nodes, "a").await;
         backplane::replay_then_live(&nodes, "b").await;
         backplane::gap_notified(&nodes, "c", 300).await;
+        backplane::replay_ready(&nodes, "d").await;
     });
+}
+
+#[test]
+fn replay_ready() {
+    let Some(redis) = Redis::start("replay-ready") else {
+        return;
+    };
+    run(backplane::replay_ready(
+        &node(&redis, GapPolicy::Notify),
+        "t",
+    ));
 }
 
 #[test]
