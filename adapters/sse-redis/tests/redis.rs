@@ -15,6 +15,7 @@ use std::task::{Context, Waker};
 use std::time::Duration;
 
 use futures_core::Stream;
+use http::Version;
 use sse_redis::test_util::RedisServer as Redis;
 use sse_redis::{RedisBackplane, RedisConfig, RedisStream};
 use sse_rt::server::{
@@ -22,6 +23,7 @@ use sse_rt::server::{
     SubscribeError,
 };
 use sse_rt::test_util::backplane::{self, datas, publish_all, subscribe};
+use sse_rt::grip::Hold;
 use sse_rt::EventFrame;
 
 /// A failure guard, never a timing assertion.
@@ -132,6 +134,44 @@ fn replay_then_live_across_two_nodes() {
         backplane::replay_then_live(&nodes, "b").await;
         backplane::gap_notified(&nodes, "c", 300).await;
         backplane::replay_ready(&nodes, "d").await;
+    });
+}
+
+/// The GRIP hold out of the shared log: on a node that has not seen the
+/// events (and whose history holds 4), a client 7 events back gets all 7 in
+/// the hold's body, and the `prev-id` is the newest; a new client's hold has
+/// no body and the same `prev-id`, so Pushpin passes on what follows.
+#[test]
+fn grip_hold_replays_out_of_redis() {
+    let Some(redis) = Redis::start("grip-hold") else {
+        return;
+    };
+    run(async {
+        let (a, b) = (
+            node(&redis, GapPolicy::Notify),
+            node(&redis, GapPolicy::Notify),
+        );
+        let ids = publish_all(&a, "t", &datas(1, 8)).await;
+        let hold = Hold::new("t").next_link("/events");
+        let resumed = hold
+            .respond(&b, LastEventId::Id(&ids[0]), Version::HTTP_11)
+            .await
+            .expect("a hold");
+        let body = String::from_utf8_lossy(resumed.body());
+        let expected: String = ids[1..]
+            .iter()
+            .zip(datas(2, 8))
+            .map(|(id, data)| format!("id: {id}\ndata: {data}\n\n"))
+            .collect();
+        assert_eq!(body, expected);
+        let channel = format!("t; prev-id={}", ids[7]);
+        assert_eq!(resumed.headers()["grip-channel"], &*channel);
+        let fresh = hold
+            .respond(&b, LastEventId::Absent, Version::HTTP_11)
+            .await
+            .expect("a hold");
+        assert!(fresh.body().is_empty());
+        assert_eq!(fresh.headers()["grip-channel"], &*channel);
     });
 }
 
