@@ -45,6 +45,34 @@
 //!
 //! Serve a stream as any other: `EventBody::new(stream, runtime)` (sse-rt).
 //!
+//! # Behind Pushpin
+//!
+//! With sse-rt's feature `grip`, the hold and the forwarder take the
+//! backplane: a hold's replay comes out of Redis on whichever node Pushpin
+//! asks (`subscribe` resolves with the whole replay ready), and every node's
+//! `sse_rt::grip::Forwarder` posts every event of the log with
+//! its entry ID and the one before it (`prev-id`), so the nodes post
+//! identical items and Pushpin keeps one of each (`sse serve --redis R
+//! --grip P` is this).
+//!
+//! ```no_run
+//! use sse_redis::{RedisBackplane, RedisConfig};
+//! use sse_rt::grip::Hold;
+//! use sse_rt::server::LastEventId;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let node = RedisBackplane::new("redis://127.0.0.1:6379", RedisConfig::new())?;
+//! let hold = Hold::new("news").next_link("/events");
+//! // A request through Pushpin with `Last-Event-ID: 1700000000000-0`: the
+//! // events after it, out of Redis; the `prev-id` is the last of them.
+//! let response = hold
+//!     .respond(&node, LastEventId::Id("1700000000000-0"), http::Version::HTTP_11)
+//!     .await?;
+//! assert_eq!(response.headers()["grip-hold"], "stream");
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Crate features
 //!
 //! | feature | enables | default |

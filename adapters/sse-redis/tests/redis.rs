@@ -18,12 +18,12 @@ use futures_core::Stream;
 use http::Version;
 use sse_redis::test_util::RedisServer as Redis;
 use sse_redis::{RedisBackplane, RedisConfig, RedisStream};
+use sse_rt::grip::Hold;
 use sse_rt::server::{
     Backplane, GapPolicy, HistoryLimits, HubConfig, LastEventId, PublishError, Published,
     SubscribeError,
 };
 use sse_rt::test_util::backplane::{self, datas, publish_all, subscribe};
-use sse_rt::grip::Hold;
 use sse_rt::EventFrame;
 
 /// A failure guard, never a timing assertion.
