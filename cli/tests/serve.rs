@@ -1,6 +1,7 @@
 //! `sse serve`, as a process: the page, the stream (ticks, published events,
 //! resume, keepalives), publishing and its limits, bad requests, HTTP/2 (h2c
-//! and over TLS), and graceful shutdown on SIGTERM.
+//! and over TLS), graceful shutdown on SIGTERM, and two nodes on one Redis
+//! (`--redis`).
 //!
 //! Every test starts its own server on 127.0.0.1 port 0 and reads the URL it
 //! prints. Timeouts are failure guards only.
@@ -726,4 +727,41 @@ fn sigterm_ends_the_streams_and_exits_0() {
         rest.extend_from_slice(&chunk);
     }
     assert_eq!(rest, b"retry: 1000\n\n");
+}
+
+#[test]
+fn two_nodes_on_one_redis_resume_each_others_clients() {
+    let Some(mut redis) = sse_redis::test_util::RedisServer::start("cli") else {
+        return;
+    };
+    let url = redis.url();
+    let a = Server::start(&["--tick-ms", "0", "--history", "2", "--redis", &url]);
+    let b = Server::start(&["--tick-ms", "0", "--history", "2", "--redis", &url]);
+    let ids: Vec<String> = ["one", "two", "three"]
+        .iter()
+        .map(|data| publish(a.addr, None, data))
+        .collect();
+    // Redis entry IDs, in order.
+    assert!(ids.iter().all(|id| id.contains('-')), "{ids:?}");
+    // A client of node A that saw "one" reconnects to node B.
+    let header = format!("Last-Event-ID: {}\r\n", ids[0]);
+    let mut on_b = get(b.addr, "/events", &header).events();
+    assert_eq!(
+        on_b.take(2),
+        vec![
+            event("message", &ids[1], "two"),
+            event("message", &ids[2], "three")
+        ]
+    );
+    // Live on both nodes, whichever takes the publish.
+    let mut on_a = get(a.addr, &format!("/events?lastEventId={}", ids[2]), "").events();
+    let four = publish(b.addr, Some("note"), "four");
+    assert_eq!(on_b.take(1), vec![event("note", &four, "four")]);
+    assert_eq!(on_a.take(1), vec![event("note", &four, "four")]);
+
+    // Redis down: publishing is refused (503), not lost silently.
+    redis.kill();
+    let mut refused = post(a.addr, "/publish", b"five");
+    assert_eq!(refused.status, 503);
+    assert!(refused.text().starts_with("the event log is unavailable"));
 }

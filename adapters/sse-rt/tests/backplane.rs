@@ -29,6 +29,11 @@ fn replay_then_live() {
 }
 
 #[test]
+fn replay_ready() {
+    block_on(backplane::replay_ready(&Hub::new(HubConfig::new()), "t"));
+}
+
+#[test]
 fn gap_notified() {
     block_on(backplane::gap_notified(&small(GapPolicy::Notify), "t", 20));
 }

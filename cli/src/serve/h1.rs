@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
-use sse_rt::server::{serve, Listener, ServeConfig};
+use sse_rt::server::{serve, Backplane, Listener, ServeConfig};
 use sse_tokio::sse_proto::http::HttpLimits;
 use sse_tokio::{TokioIo, TokioRuntime};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -122,10 +122,10 @@ impl Listener for Handed {
 
 /// Starts the HTTP/1.1 server: connections sent on the returned sender are
 /// served until `stop` completes, then as [`serve`] says (waiting requests
-/// end, streams run until the hub shuts down); the task ends when the last
+/// end, streams run until the log shuts down); the task ends when the last
 /// connection has.
-pub(super) fn start(
-    state: Arc<State>,
+pub(super) fn start<B: Backplane>(
+    state: Arc<State<B>>,
     request_timeout: Duration,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> (UnboundedSender<Held>, tokio::task::JoinHandle<()>) {
@@ -137,8 +137,8 @@ pub(super) fn start(
         .with_head_timeout(request_timeout)
         .with_max_body(state.max_publish_bytes);
     let handler = move |request| {
-        let reply = state.reply(&request);
-        async move { reply }
+        let state = state.clone();
+        async move { state.reply(&request).await }
     };
     let task = tokio::spawn(async move {
         // `Handed` never fails: nothing to report.

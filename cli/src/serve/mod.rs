@@ -1,5 +1,6 @@
 //! `sse serve`: a demo event-stream server (HTTP/1.1 on sse-rt's own
-//! server, HTTP/2 and TLS on hyper, all on one port) around an `sse_rt` hub:
+//! server, HTTP/2 and TLS on hyper, all on one port) around an `sse_rt` hub,
+//! or with `--redis` a Redis Streams backplane shared by many nodes:
 //! a page at `/`, the stream at `/events` (ticks and published events,
 //! resumable), `POST /publish`.
 
@@ -19,7 +20,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
-use sse_rt::server::{HistoryLimits, Hub, HubConfig, HubIds};
+use sse_redis::{RedisBackplane, RedisConfig};
+use sse_rt::server::{Backplane, HistoryLimits, Hub, HubConfig, HubIds, PublishError};
 use sse_rt::EventFrame;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
@@ -75,9 +77,20 @@ pub(crate) struct Args {
     /// GRIP mode behind Pushpin: publish every event to Pushpin's publish
     /// endpoint at this URL (e.g. http://127.0.0.1:5561), and answer
     /// /events requests that come through Pushpin (signed with Grip-Sig)
-    /// with a hold. Listen where only Pushpin can reach the server.
+    /// with a hold whose replay comes out of the log (with --redis, on any
+    /// node). Listen where only Pushpin can reach the server.
     #[arg(long, value_name = "URL")]
     grip: Option<String>,
+    /// Log events in this Redis (redis://HOST:PORT) instead of in memory:
+    /// every node started with the same URL serves the same stream, and a
+    /// client resumes on any of them by Last-Event-ID (IDs are Redis stream
+    /// entry IDs). --history is then each node's local cache.
+    #[arg(long, value_name = "URL")]
+    redis: Option<String>,
+    /// With --redis: about how many events the stream keeps for resuming
+    /// (XADD MAXLEN ~).
+    #[arg(long, value_name = "N", default_value_t = 100_000, requires = "redis")]
+    redis_max_len: u64,
 }
 
 /// The bytes held for replay, whatever `--history` says.
@@ -131,16 +144,52 @@ impl From<io::Error> for Error {
     }
 }
 
+/// Where events are logged: the one-node hub, or Redis. Both shut down the
+/// same way.
+trait Log: Backplane {
+    /// Ends every stream (after what was queued, then the shutdown
+    /// `retry:`); no more publishing.
+    fn shutdown(&self);
+}
+
+impl Log for Hub {
+    fn shutdown(&self) {
+        Hub::shutdown(self);
+    }
+}
+
+impl Log for RedisBackplane {
+    fn shutdown(&self) {
+        RedisBackplane::shutdown(self);
+    }
+}
+
 /// Serves until SIGINT or SIGTERM, then shuts down gracefully.
 pub(crate) fn run(args: Args) -> Result<(), Error> {
     let tls = tls::config(&args)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(serve(args, tls))
+    let hub = HubConfig::new()
+        .with_history(HistoryLimits::new(args.history, HISTORY_BYTES))
+        .with_shutdown_retry(Some(SHUTDOWN_RETRY));
+    match &args.redis {
+        None => {
+            let hub = Hub::new(hub.with_ids(HubIds::Assigned { first: first_id() }));
+            runtime.block_on(serve(args, tls, hub))
+        }
+        Some(url) => {
+            let config = RedisConfig::new()
+                .with_hub(hub)
+                .with_max_len(args.redis_max_len);
+            let redis = RedisBackplane::new(url, config)
+                .map_err(|e| Error::Usage(format!("--redis {url}: {e}")))?;
+            runtime.block_on(serve(args, tls, redis))
+        }
+    }
 }
 
-async fn serve(args: Args, tls: Option<TlsAcceptor>) -> Result<(), Error> {
+async fn serve<L: Log>(args: Args, tls: Option<TlsAcceptor>, log: L) -> Result<(), Error> {
     // Registered before the URL is printed: a signal from then on is ours.
     let mut stop = std::pin::pin!(stop_signal()?);
     let listener = bind(args.addr)?;
@@ -151,28 +200,22 @@ async fn serve(args: Args, tls: Option<TlsAcceptor>) -> Result<(), Error> {
         shown(addr)
     ));
 
-    let hub = Hub::new(
-        HubConfig::new()
-            .with_history(HistoryLimits::new(args.history, HISTORY_BYTES))
-            .with_ids(HubIds::Assigned { first: first_id() })
-            .with_shutdown_retry(Some(SHUTDOWN_RETRY)),
-    );
     let keepalive = Duration::from_secs(args.keepalive);
     // Started before the first event, so that it forwards every one.
     let (grip, forwarder) = match &args.grip {
         Some(url) => {
-            let (hold, task) = grip::start(url, &hub, keepalive)?;
+            let (hold, task) = grip::start(url, &log, keepalive)?;
             (Some(hold), Some(task))
         }
         None => (None, None),
     };
     let ticker = (args.tick_ms > 0).then(|| {
         let every = Duration::from_millis(args.tick_ms);
-        tokio::spawn(tick(hub.clone(), every))
+        tokio::spawn(tick(log.clone(), every))
     });
     let request_timeout = Duration::from_secs(args.request_timeout);
     let state = Arc::new(State {
-        hub: hub.clone(),
+        log: log.clone(),
         keepalive,
         max_publish_bytes: args.max_publish_bytes,
         body_timeout: request_timeout,
@@ -235,7 +278,7 @@ async fn serve(args: Args, tls: Option<TlsAcceptor>) -> Result<(), Error> {
 
     drop(listener);
     drop(h1);
-    hub.shutdown();
+    log.shutdown();
     let _ = stop_h1.send(());
     if let Some(ticker) = ticker {
         ticker.abort();
@@ -244,7 +287,7 @@ async fn serve(args: Args, tls: Option<TlsAcceptor>) -> Result<(), Error> {
         graceful.shutdown().await;
         // The HTTP/1.1 server's task does not panic.
         let _ = h1_task.await;
-        // It posts what is left, then ends (the hub is shut down).
+        // It posts what is left, then ends (the log is shut down).
         if let Some(forwarder) = forwarder {
             let _ = forwarder.await;
         }
@@ -320,8 +363,9 @@ fn stop_signal() -> io::Result<impl std::future::Future<Output = ()>> {
     }
 }
 
-/// Publishes a `tick` event every `every` until the hub shuts down.
-async fn tick(hub: Hub, every: Duration) {
+/// Publishes a `tick` event every `every` until the log shuts down (a tick
+/// that Redis could not take is skipped).
+async fn tick<L: Log>(log: L, every: Duration) {
     let start = tokio::time::Instant::now() + every;
     let mut interval = tokio::time::interval_at(start, every);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -331,10 +375,8 @@ async fn tick(hub: Hub, every: Duration) {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_millis());
         let data = format!("{{\"n\":{n},\"unix_ms\":{unix_ms}}}");
-        if hub
-            .publish(TOPIC, EventFrame::new(&data).with_event_type("tick"))
-            .is_err()
-        {
+        let tick = EventFrame::new(&data).with_event_type("tick");
+        if let Err(PublishError::ShutDown) = log.publish(TOPIC, tick).await {
             break;
         }
     }
@@ -358,14 +400,14 @@ fn builder(request_timeout: Duration) -> auto::Builder<TokioExecutor> {
 }
 
 /// What every connection needs.
-struct Connection {
+struct Connection<L> {
     builder: auto::Builder<TokioExecutor>,
-    state: Arc<State>,
+    state: Arc<State<L>>,
     tls: Option<TlsAcceptor>,
     request_timeout: Duration,
 }
 
-impl Connection {
+impl<L: Log> Connection<L> {
     /// Serves one accepted connection on hyper (h2c; with TLS, either
     /// version after the handshake) until it closes or the graceful shutdown
     /// ends it.

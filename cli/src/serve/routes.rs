@@ -8,24 +8,25 @@ use http::{Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Either, Full, LengthLimitError, Limited};
 use hyper::body::{Body as _, Incoming};
 use sse_rt::server::{
-    query_param, resolve_last_event_id, EventBody, Hub, LastEventId, PublishError, Reply,
-    SubscribeError, Subscription, LAST_EVENT_ID_PARAM,
+    query_param, resolve_last_event_id, Backplane, EventBody, LastEventId, PublishError, Reply,
+    SubscribeError, LAST_EVENT_ID_PARAM,
 };
 use sse_rt::EventFrame;
 use sse_tokio::TokioRuntime;
 
-/// The hub topic every route uses.
+/// The topic every route uses.
 pub(super) const TOPIC: &str = "events";
 
 /// The page at `/`: plain HTML and JS, no external resources.
 const PAGE: &str = include_str!("page.html");
 
 /// A response body: a small complete one, or an event stream.
-pub(super) type Body = Either<Full<Bytes>, EventBody<Subscription>>;
+pub(super) type Body<B> = Either<Full<Bytes>, EventBody<<B as Backplane>::Stream>>;
 
-/// What the routes share.
-pub(super) struct State {
-    pub(super) hub: Hub,
+/// What the routes share: the log (the in-memory hub, or Redis for many
+/// nodes) and the limits.
+pub(super) struct State<B> {
+    pub(super) log: B,
     /// Between keepalive comments on an idle stream (zero: none).
     pub(super) keepalive: Duration,
     pub(super) max_publish_bytes: usize,
@@ -55,15 +56,15 @@ fn route(method: &Method, path: &str) -> Route {
     }
 }
 
-impl State {
+impl<B: Backplane> State<B> {
     /// The response to `request` (hyper: HTTP/2, and HTTP/1.1 over TLS).
-    pub(super) async fn handle(&self, request: Request<Incoming>) -> Response<Body> {
+    pub(super) async fn handle(&self, request: Request<Incoming>) -> Response<Body<B>> {
         match route(request.method(), request.uri().path()) {
             Route::Events => {
-                if let Some(hold) = self.grip(&request) {
+                if let Some(hold) = self.grip(&request).await {
                     return hold.map(full);
                 }
-                match self.events(&request) {
+                match self.events(&request).await {
                     Ok(body) => body.into_response(request.version()).map(Either::Right),
                     Err(e) => unavailable(&e).map(full),
                 }
@@ -75,38 +76,43 @@ impl State {
 
     /// The reply to `request` on our own HTTP/1.1 server (which has read
     /// the body already, within `max_publish_bytes`).
-    pub(super) fn reply(&self, request: &sse_rt::server::Request) -> Reply {
+    pub(super) async fn reply(&self, request: &sse_rt::server::Request) -> Reply {
         match route(request.method(), request.uri().path()) {
             Route::Events => {
-                if let Some(hold) = self.grip(request) {
+                if let Some(hold) = self.grip(request).await {
                     return Reply::Full(hold);
                 }
-                match self.events(request) {
+                match self.events(request).await {
                     Ok(body) => Reply::events(body),
                     Err(e) => Reply::Full(unavailable(&e)),
                 }
             }
-            Route::Publish => Reply::Full(self.publish_bytes(target(request), request.body())),
+            Route::Publish => {
+                Reply::Full(self.publish_bytes(target(request), request.body()).await)
+            }
             Route::Fixed(response) => Reply::Full(response),
         }
     }
 
-    /// `GET /events` through Pushpin under `--grip`: the hold response
-    /// (`None`: serve the stream itself).
-    fn grip<B>(&self, request: &Request<B>) -> Option<Response<Bytes>> {
+    /// `GET /events` through Pushpin under `--grip`: the hold response,
+    /// its replay out of the log (`None`: serve the stream itself).
+    async fn grip<T>(&self, request: &Request<T>) -> Option<Response<Bytes>> {
         let hold = self.grip.as_ref()?;
-        let response = super::grip::respond(hold, &self.hub, request, target(request))?;
-        Some(response.unwrap_or_else(|e| unavailable(&crate::report(&e))))
+        let response = super::grip::respond(hold, &self.log, request, target(request)).await?;
+        Some(response.unwrap_or_else(|e| unavailable(&e)))
     }
 
-    /// `GET /events`: the hub's stream, resumed after the `Last-Event-ID`
+    /// `GET /events`: the log's stream, resumed after the `Last-Event-ID`
     /// header or the `lastEventId` query parameter.
-    fn events<B>(&self, request: &Request<B>) -> Result<EventBody<Subscription>, SubscribeError> {
+    async fn events<T>(
+        &self,
+        request: &Request<T>,
+    ) -> Result<EventBody<B::Stream>, SubscribeError> {
         let query = query_param(target(request), LAST_EVENT_ID_PARAM);
         let header = LastEventId::from_headers(request.headers());
         let last_event_id = resolve_last_event_id(header, query.as_deref());
-        let subscription = self.hub.subscribe(TOPIC, last_event_id)?;
-        Ok(EventBody::new(subscription, TokioRuntime).keepalive(self.keepalive))
+        let stream = self.log.subscribe(TOPIC, last_event_id).await?;
+        Ok(EventBody::new(stream, TokioRuntime).keepalive(self.keepalive))
     }
 
     /// `POST /publish[?event=NAME]` on hyper: reads the body (within the
@@ -128,13 +134,13 @@ impl State {
             Err(_) => return text(StatusCode::REQUEST_TIMEOUT, "the body came too slowly\n"),
         };
         let target = parts.uri.path_and_query().map_or("", |t| t.as_str());
-        self.publish_bytes(target, &body)
+        self.publish_bytes(target, &body).await
     }
 
     /// `POST /publish[?event=NAME]` with its whole body: the body, UTF-8,
     /// becomes the data of one event for every subscriber; answers its ID
     /// as JSON.
-    fn publish_bytes(&self, target: &str, body: &[u8]) -> Response<Bytes> {
+    async fn publish_bytes(&self, target: &str, body: &[u8]) -> Response<Bytes> {
         let event = match event_name(target) {
             Ok(event) => event,
             Err(why) => return bad_request(why),
@@ -146,7 +152,7 @@ impl State {
         if let Some(event) = &event {
             frame = frame.with_event_type(event);
         }
-        match self.hub.publish(TOPIC, frame) {
+        match self.log.publish(TOPIC, frame).await {
             Ok(published) => {
                 let json = serde_json::json!({ "id": &*published.id }).to_string();
                 let mut response = Response::new(Bytes::from(json));
@@ -180,9 +186,12 @@ fn event_name(target: &str) -> Result<Option<String>, &'static str> {
     }
 }
 
-/// `503` with the hub's reason (it is shutting down, or full).
-fn unavailable(why: &dyn std::fmt::Display) -> Response<Bytes> {
-    text(StatusCode::SERVICE_UNAVAILABLE, &format!("{why}\n"))
+/// `503` with the log's reason (it is shutting down, or Redis is down).
+fn unavailable(why: &dyn std::error::Error) -> Response<Bytes> {
+    text(
+        StatusCode::SERVICE_UNAVAILABLE,
+        &format!("{}\n", crate::report(why)),
+    )
 }
 
 fn page() -> Response<Bytes> {
@@ -226,6 +235,6 @@ fn text(status: StatusCode, message: &str) -> Response<Bytes> {
     response
 }
 
-fn full(body: Bytes) -> Body {
+fn full<S>(body: Bytes) -> Either<Full<Bytes>, EventBody<S>> {
     Either::Left(Full::new(body))
 }

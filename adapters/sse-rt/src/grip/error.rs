@@ -22,8 +22,9 @@ pub enum GripError {
         /// Which value: `"channel"`, `"prev-id"`, `"next link"`, ...
         what: &'static str,
     },
-    /// The hold's subscription failed (the hub shut down, or a gap under
-    /// `GapPolicy::Refuse`).
+    /// A subscription to the log failed: the hold's (shut down, the log
+    /// unreachable, or a gap under `GapPolicy::Refuse`), or the forwarder's
+    /// while the log is unreachable (it tries again after a backoff).
     Subscribe(SubscribeError),
     /// The publish URL is not an `http://` or `https://` URL.
     Url(HttpError),
@@ -42,7 +43,7 @@ pub enum GripError {
     /// came back to them (it was away for longer than the history lasts):
     /// they were never published to Pushpin. Pushpin's clients see the gap
     /// (the next item's `prev-id` does not match) and recover through the
-    /// next link, where the hub's gap policy answers.
+    /// next link, where the log's gap policy answers.
     Gap {
         /// The last ID the forwarder published.
         after: String,

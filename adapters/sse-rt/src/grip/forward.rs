@@ -8,13 +8,12 @@ use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
-use futures_core::Stream;
 use sse_proto::client::Backoff;
 use sse_proto::server::LastEventId;
 use sse_proto::{Decoder, Item as Decoded};
 
 use super::{GripError, Item, Publisher};
-use crate::server::{Ended, Hub, SubscribeError, Subscription};
+use crate::server::{Backplane, BackplaneStream, Ended, Start, SubscribeError};
 use crate::Runtime;
 
 /// The bytes of events taken from the subscription for one round of posts.
@@ -27,15 +26,18 @@ const FIRST_RETRY: Duration = Duration::from_millis(100);
 /// The longest wait between two tries of the same post.
 const MAX_RETRY: Duration = Duration::from_secs(10);
 
-/// Publishes every event of a hub topic to the Pushpin channel of the same
-/// name, in log order, one item per event with its `id` and `prev-id` (the
+/// Publishes every event of a topic of a [`Backplane`] to the Pushpin
+/// channel of the same name, in log order, one item per event with its `id` and `prev-id` (the
 /// event before it in the log), so that Pushpin keeps the order and finds a
 /// missing item, and so that the items of several nodes forwarding the same
 /// log are identical (Pushpin drops the copies by ID).
 ///
 /// Run one per topic per node ([`run`](Forwarder::run) on any executor);
-/// publishers on the hub never wait for it, and concurrent publishers
-/// cannot reorder what it posts.
+/// publishers never wait for it, and concurrent publishers cannot reorder
+/// what it posts. It reads the backplane's live stream: with the node's
+/// [`Hub`](crate::server::Hub), the events published on this node; with a
+/// shared log (`sse-redis`), every node's, so that each node posts the same
+/// items (same IDs, same `prev-id`s), and Pushpin drops the copies.
 ///
 /// # What happens when Pushpin is unreachable
 ///
@@ -43,34 +45,36 @@ const MAX_RETRY: Duration = Duration::from_secs(10);
 /// [`on_error`](Forwarder::on_error) and tried again, the same items in the
 /// same order, after 100 ms doubling up to 10 s, for as long as it takes.
 /// Meanwhile new events wait in the forwarder's subscription, a queue of the
-/// hub's capacity; when it overflows, the hub disconnects the subscription
-/// ([`LagPolicy`](crate::server::LagPolicy)), and the forwarder resubscribes
-/// after the last event it posted, so the events come back from the hub's
-/// history. Memory stays bounded by the queue and the history. If Pushpin
-/// stays away longer than the history lasts, the events in between are
-/// never posted: [`GripError::Gap`] is reported, and the hub's
-/// [`GapPolicy`](crate::server::GapPolicy) applies (under `Notify`, the
-/// `gap` event goes to Pushpin ahead of the events still held). Pushpin's
-/// clients then see a `prev-id` they did not expect and Pushpin recovers
-/// them through the hold's next link.
+/// hub's capacity; when it overflows, the backplane disconnects the
+/// subscription ([`LagPolicy`](crate::server::LagPolicy)), and the forwarder
+/// resubscribes after the last event it posted, so the events come back
+/// from the log (the hub's history, or the shared log). Memory stays bounded
+/// by the queue and the history. If Pushpin stays away longer than the log
+/// holds, the events in between are never posted: [`GripError::Gap`] is
+/// reported, and the backplane's [`GapPolicy`](crate::server::GapPolicy)
+/// applies (under `Notify`, the `gap` event goes to Pushpin ahead of the
+/// events still held). Pushpin's clients then see a `prev-id` they did not
+/// expect and Pushpin recovers them through the hold's next link. The same
+/// gap is reported when the backplane shuts down while the forwarder is
+/// resubscribing: what was not posted then is left to the other nodes.
 ///
 /// A post Pushpin refuses (a `4xx`, for example an event larger than its
 /// body limit) is retried like any failure and reported each time.
-pub struct Forwarder {
-    hub: Hub,
+pub struct Forwarder<B> {
+    log: B,
     topic: String,
     publisher: Publisher,
     runtime: Arc<dyn Runtime>,
     on_error: Box<dyn FnMut(&GripError) + Send>,
 }
 
-impl Forwarder {
-    /// A forwarder of `topic` of `hub` through `publisher`, timing its
+impl<B: Backplane> Forwarder<B> {
+    /// A forwarder of `topic` of `log` through `publisher`, timing its
     /// retries on `runtime`; failures are ignored until
     /// [`on_error`](Forwarder::on_error) says what to do with them.
-    pub fn new(hub: Hub, topic: &str, publisher: Publisher, runtime: impl Runtime) -> Forwarder {
+    pub fn new(log: B, topic: &str, publisher: Publisher, runtime: impl Runtime) -> Forwarder<B> {
         Forwarder {
-            hub,
+            log,
             topic: topic.to_owned(),
             publisher,
             runtime: Arc::new(runtime),
@@ -81,38 +85,51 @@ impl Forwarder {
     /// Calls `report` with each failed post and each gap (to log them; the
     /// forwarder carries on by itself).
     #[must_use]
-    pub fn on_error(mut self, report: impl FnMut(&GripError) + Send + 'static) -> Forwarder {
+    pub fn on_error(mut self, report: impl FnMut(&GripError) + Send + 'static) -> Forwarder<B> {
         self.on_error = Box::new(report);
         self
     }
 
-    /// Forwards until the hub shuts down and everything it published is
-    /// posted. Subscribe before the first publish to forward everything
-    /// (otherwise the first item's `prev-id` is the topic's last event when
-    /// it started).
+    /// Forwards until the backplane shuts down and everything its stream
+    /// held is posted. Start it before the first publish to forward
+    /// everything (otherwise the first item's `prev-id` is where the
+    /// backplane's stream started: the topic's last event).
     pub async fn run(mut self) {
         // The last event posted: where a new subscription resumes.
         let mut posted: Option<String> = None;
+        // Failed subscriptions in a row (the log unreachable).
+        let mut failures = 0u32;
         loop {
             let after = posted
                 .as_deref()
                 .map_or(LastEventId::Absent, LastEventId::Id);
-            let subscription = match self.hub.subscribe(&self.topic, after) {
+            let subscription = match self.log.subscribe(&self.topic, after).await {
                 Ok(subscription) => subscription,
-                Err(SubscribeError::ShutDown) => return self.finish(posted).await,
+                Err(SubscribeError::ShutDown) => {
+                    // Shut down while resubscribing after a lag: what
+                    // followed `posted` was not posted.
+                    if let Some(after) = posted {
+                        (self.on_error)(&GripError::Gap { after });
+                    }
+                    return;
+                }
+                Err(e @ SubscribeError::Unavailable(_)) => {
+                    // Tried again after the backoff, from the same ID.
+                    (self.on_error)(&GripError::Subscribe(e));
+                    self.pause(&mut failures).await;
+                    continue;
+                }
                 Err(_) => {
-                    // The history cannot resume it (GapPolicy::Refuse): go
-                    // on live, and say so.
+                    // The log cannot resume it (GapPolicy::Refuse), or
+                    // cannot be reached: go on live, and say so.
                     (self.on_error)(&GripError::Gap {
                         after: posted.take().unwrap_or_default(),
                     });
                     continue;
                 }
             };
-            if matches!(
-                subscription.start(),
-                crate::server::Start::Gap | crate::server::Start::Unknown
-            ) {
+            failures = 0;
+            if matches!(subscription.start(), Start::Gap | Start::Unknown) {
                 (self.on_error)(&GripError::Gap {
                     after: posted.clone().unwrap_or_default(),
                 });
@@ -132,7 +149,7 @@ impl Forwarder {
     /// (or `prev` when none) and why it ended.
     async fn forward(
         &mut self,
-        mut subscription: Subscription,
+        mut subscription: B::Stream,
         mut prev: Option<String>,
     ) -> (Option<String>, Option<Ended>) {
         let mut decoder = Decoder::new();
@@ -179,44 +196,32 @@ impl Forwarder {
         prev
     }
 
-    /// After the hub shut down (while the forwarder was resubscribing):
-    /// posts what the history still holds after `posted`.
-    async fn finish(&mut self, posted: Option<String>) {
-        let (Some(id), Some(topic)) = (posted.as_deref(), self.hub.get(&self.topic)) else {
-            return;
-        };
-        match topic.replay(id) {
-            Some(replay) => {
-                let mut pending = String::new();
-                self.post_batch(&mut Decoder::new(), &mut pending, replay.as_bytes(), posted)
-                    .await;
-            }
-            None => (self.on_error)(&GripError::Gap {
-                after: id.to_owned(),
-            }),
+    /// Posts `items` until Pushpin takes them.
+    async fn post(&mut self, items: &[Item<'_>]) {
+        let mut failures = 0u32;
+        while let Err(e) = self.publisher.post(items).await {
+            (self.on_error)(&e);
+            self.pause(&mut failures).await;
         }
     }
 
-    /// Posts `items` until Pushpin takes them.
-    async fn post(&mut self, items: &[Item<'_>]) {
+    /// Waits before the next try after `failures` failures in a row (100 ms
+    /// doubling up to [`MAX_RETRY`]), and counts this one.
+    async fn pause(&mut self, failures: &mut u32) {
         let backoff = Backoff::Exponential {
             max: MAX_RETRY,
             jitter: false,
         };
-        let mut failures = 0u32;
-        while let Err(e) = self.publisher.post(items).await {
-            (self.on_error)(&e);
-            let delay = backoff.max_delay(FIRST_RETRY, failures);
-            failures = failures.saturating_add(1);
-            let mut timer = self.runtime.new_timer(self.runtime.now() + delay);
-            poll_fn(|cx| timer.as_mut().poll(cx)).await;
-        }
+        let delay = backoff.max_delay(FIRST_RETRY, *failures);
+        *failures = failures.saturating_add(1);
+        let mut timer = self.runtime.new_timer(self.runtime.now() + delay);
+        poll_fn(|cx| timer.as_mut().poll(cx)).await;
     }
 }
 
 /// The frames `subscription` has: waits for one, then takes those ready at
 /// once, up to [`MAX_BATCH_BYTES`]. `None` when it ended.
-async fn next_batch(subscription: &mut Subscription) -> Option<Vec<u8>> {
+async fn next_batch<S: BackplaneStream>(subscription: &mut S) -> Option<Vec<u8>> {
     let mut batch = Vec::new();
     poll_fn(|cx| loop {
         match Pin::new(&mut *subscription).poll_next(cx) {
@@ -292,7 +297,7 @@ fn chunks(items: &[(String, String)]) -> Vec<&[(String, String)]> {
     runs
 }
 
-impl fmt::Debug for Forwarder {
+impl<B> fmt::Debug for Forwarder<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Forwarder")
             .field("topic", &self.topic)

@@ -6,13 +6,12 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use futures_core::Stream;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::{Response, Version};
 use sse_proto::server::{insert_response_headers, LastEventId};
 
 use super::GripError;
-use crate::server::{Hub, Subscription};
+use crate::server::{Backplane, BackplaneStream};
 
 /// The header Pushpin signs every request it forwards with (a JWT).
 pub const GRIP_SIG: HeaderName = HeaderName::from_static("grip-sig");
@@ -98,7 +97,7 @@ fn unquote(value: &str) -> &str {
 /// The GRIP instructions of a stream hold: which channel, where the replay
 /// ended, what to send on an idle stream, where to recover.
 ///
-/// The channel is a hub topic's name; the forwarder
+/// The channel is a topic's name; the forwarder
 /// ([`Forwarder`](super::Forwarder)) publishes that topic to the channel of
 /// the same name.
 ///
@@ -204,11 +203,17 @@ impl Hold {
     /// The hold response to a request through Pushpin for the topic named
     /// like the channel: a `200` with the event-stream headers of `version`
     /// and [`headers`](Hold::headers), whose body is the replay of the
-    /// events after `after` (none for [`LastEventId::Absent`]; the hub's
-    /// [`GapPolicy`](crate::server::GapPolicy) for an ID it cannot resume
-    /// from), and whose `prev-id` is the last event in that body, or the
-    /// topic's last event when the body has none: Pushpin then passes on
-    /// exactly the items that follow it.
+    /// events after `after` out of `log` (none for [`LastEventId::Absent`];
+    /// the log's [`GapPolicy`](crate::server::GapPolicy) for an ID it cannot
+    /// resume from), and whose `prev-id` is the last event in that body, or
+    /// where the log's stream started when the body has none (the topic's
+    /// last event): Pushpin then passes on exactly the items that follow it.
+    ///
+    /// `log` is any [`Backplane`]: the node's [`Hub`](crate::server::Hub),
+    /// or a shared log (`sse-redis`), so that a client resumes on any node
+    /// from an ID older than what this node holds. The replay is what the
+    /// subscription has ready when it resolves (the backplane contract says
+    /// that is the whole replay); the hold waits for nothing else.
     ///
     /// Take `after` from [`grip_last`] first, then the `Last-Event-ID`
     /// header or the `lastEventId` query (as for a direct client). The
@@ -217,18 +222,18 @@ impl Hold {
     ///
     /// # Errors
     ///
-    /// [`GripError::Subscribe`] as [`Hub::subscribe`] fails (the hub shut
-    /// down, or the gap under
+    /// [`GripError::Subscribe`] as [`Backplane::subscribe`] fails (shut
+    /// down, the log unreachable, or the gap under
     /// [`GapPolicy::Refuse`](crate::server::GapPolicy::Refuse)), and
     /// [`GripError::InvalidValue`] when [`headers`](Hold::headers) refuses a value.
-    pub fn respond(
+    pub async fn respond<B: Backplane>(
         &self,
-        hub: &Hub,
+        log: &B,
         after: LastEventId<'_>,
         version: Version,
     ) -> Result<Response<Bytes>, GripError> {
-        let subscription = hub.subscribe(&self.channel, after)?;
-        let (body, prev_id) = drain(subscription);
+        let stream = log.subscribe(&self.channel, after).await?;
+        let (body, prev_id) = drain(stream);
         let headers = self.headers(prev_id.as_deref())?;
         let mut response = Response::new(body);
         let map = response.headers_mut();
@@ -238,19 +243,19 @@ impl Hold {
     }
 }
 
-/// What `subscription` holds at once (its replay, maybe a live event or
-/// two), up to [`MAX_REPLAY_BYTES`], and the ID of the last event in it (or
-/// the topic's last when it holds none).
-fn drain(mut subscription: Subscription) -> (Bytes, Option<String>) {
+/// What `stream` holds at once (its replay, maybe a live event or two), up
+/// to [`MAX_REPLAY_BYTES`], and the ID of the last event in it (or where
+/// the stream started when it holds none).
+fn drain<S: BackplaneStream>(mut stream: S) -> (Bytes, Option<String>) {
     let mut body = BytesMut::new();
     let mut cx = Context::from_waker(Waker::noop());
     while body.len() < MAX_REPLAY_BYTES {
-        match Pin::new(&mut subscription).poll_next(&mut cx) {
+        match Pin::new(&mut stream).poll_next(&mut cx) {
             Poll::Ready(Some(frame)) => body.extend_from_slice(frame.as_bytes()),
             Poll::Ready(None) | Poll::Pending => break,
         }
     }
-    let prev_id = subscription.last_event_id().map(str::to_owned);
+    let prev_id = stream.last_event_id().map(str::to_owned);
     (body.freeze(), prev_id)
 }
 

@@ -14,12 +14,13 @@
 //! Grip-Keep-Alive: :\n\n; format=cstring; timeout=15
 //! Grip-Link: </events>; rel=next
 //!
-//! (the events after the client's Last-Event-ID, from the hub's history)
+//! (the events after the client's Last-Event-ID, out of the log)
 //! ```
 //!
 //! Pushpin sends the body to the client, keeps the connection open, and
 //! subscribes it to the channel. A [`Forwarder`] (one per topic per node)
-//! posts each event the hub publishes to Pushpin's publish endpoint as an
+//! posts each event of the log (any [`Backplane`](crate::server::Backplane):
+//! the node's hub, or a log shared by many nodes) to Pushpin's publish endpoint as an
 //! item (`http-stream` content: the encoded SSE frame) with its `id` and
 //! `prev-id`, in log order; Pushpin writes it to every held stream whose
 //! last ID is that `prev-id`. When an item is missing, or every two minutes
@@ -64,7 +65,11 @@
 //! let hold = Hold::new("events").keep_alive(Duration::from_secs(15)).next_link("/events");
 //! hub.publish("events", sse_rt::EventFrame::new("hello"))?; // ID 1
 //! hub.publish("events", sse_rt::EventFrame::new("world"))?; // ID 2
-//! let response = hold.respond(&hub, LastEventId::Id("1"), http::Version::HTTP_11)?;
+//! // With a shared log (sse-redis) instead of the hub, the replay comes
+//! // out of it, on whichever node the request lands.
+//! let response = futures_lite::future::block_on(
+//!     hold.respond(&hub, LastEventId::Id("1"), http::Version::HTTP_11),
+//! )?;
 //! assert_eq!(response.headers()["grip-channel"], "events; prev-id=2");
 //! assert_eq!(response.body().as_ref(), b"id: 2\ndata: world\n\n");
 //! # drop(forwarder);

@@ -22,7 +22,7 @@ use crate::Runtime;
 /// is), with the ID chain Pushpin uses to keep order and find gaps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Item<'a> {
-    /// The channel (the hub topic's name).
+    /// The channel (the topic's name).
     pub channel: &'a str,
     /// The item's ID: the ID of the last event in `content`.
     pub id: &'a str,

@@ -12,6 +12,8 @@ use serde_json::Value;
 use sse_proto::http::Url;
 use sse_proto::server::{HistoryLimits, LastEventId};
 
+use futures_lite::future::block_on;
+
 use super::*;
 use crate::server::{GapPolicy, Hub, HubConfig};
 use crate::test_util::VirtualRuntime;
@@ -82,9 +84,7 @@ fn respond_replays_after_the_id_and_names_the_last_one() {
     let hub = Hub::new(HubConfig::new());
     let hold = Hold::new("events").next_link("/events");
     // An empty topic: no replay, no prev-id (any first item is taken).
-    let empty = hold
-        .respond(&hub, LastEventId::Absent, Version::HTTP_11)
-        .unwrap();
+    let empty = block_on(hold.respond(&hub, LastEventId::Absent, Version::HTTP_11)).unwrap();
     assert_eq!(empty.body().as_ref(), b"");
     assert_eq!(empty.headers()["grip-channel"], "events");
     // No next link either: a recovery request would carry no Grip-Last.
@@ -93,9 +93,7 @@ fn respond_replays_after_the_id_and_names_the_last_one() {
     for data in ["a", "b", "c"] {
         hub.publish("events", EventFrame::new(data)).unwrap();
     }
-    let resumed = hold
-        .respond(&hub, LastEventId::Id("1"), Version::HTTP_11)
-        .unwrap();
+    let resumed = block_on(hold.respond(&hub, LastEventId::Id("1"), Version::HTTP_11)).unwrap();
     assert_eq!(
         resumed.body().as_ref(),
         b"id: 2\ndata: b\n\nid: 3\ndata: c\n\n"
@@ -103,22 +101,16 @@ fn respond_replays_after_the_id_and_names_the_last_one() {
     assert_eq!(resumed.headers()["grip-channel"], "events; prev-id=3");
     assert_eq!(resumed.headers()["grip-link"], "</events>; rel=next");
     // A new client: nothing to replay, and Pushpin passes on what follows 3.
-    let fresh = hold
-        .respond(&hub, LastEventId::Absent, Version::HTTP_2)
-        .unwrap();
+    let fresh = block_on(hold.respond(&hub, LastEventId::Absent, Version::HTTP_2)).unwrap();
     assert_eq!(fresh.body().as_ref(), b"");
     assert_eq!(fresh.headers()["grip-channel"], "events; prev-id=3");
     assert!(!fresh.headers().contains_key("connection"));
     // An ID the log does not know: the hub's gap policy (Notify) answers.
-    let gap = hold
-        .respond(&hub, LastEventId::Id("x"), Version::HTTP_11)
-        .unwrap();
+    let gap = block_on(hold.respond(&hub, LastEventId::Id("x"), Version::HTTP_11)).unwrap();
     assert!(gap.body().starts_with(b"event: gap\n"));
     assert_eq!(gap.headers()["grip-channel"], "events; prev-id=3");
     hub.shutdown();
-    let e = hold
-        .respond(&hub, LastEventId::Absent, Version::HTTP_11)
-        .unwrap_err();
+    let e = block_on(hold.respond(&hub, LastEventId::Absent, Version::HTTP_11)).unwrap_err();
     assert!(matches!(e, GripError::Subscribe(_)));
 }
 

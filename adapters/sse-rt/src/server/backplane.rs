@@ -6,7 +6,9 @@ use futures_core::{FusedStream, Stream};
 use sse_proto::server::LastEventId;
 use sse_proto::EventFrame;
 
-use super::{EncodedFrame, Hub, PublishError, Published, SubscribeError, Subscription};
+use super::{
+    EncodedFrame, Ended, Hub, PublishError, Published, Start, SubscribeError, Subscription,
+};
 
 /// A subscription's stream from a [`Backplane`]: frames ready to write (each
 /// event with its `id:`), the replay and then live events, with no gap or
@@ -19,6 +21,13 @@ pub trait BackplaneStream:
     /// `Last-Event-ID` will be if it reconnects now); before any, where the
     /// stream started from, when known.
     fn last_event_id(&self) -> Option<&str>;
+
+    /// How it started: live, replayed (how many events), or after a gap.
+    fn start(&self) -> Start;
+
+    /// Why the backplane ended it, once it has (the stream may still hold
+    /// frames queued before).
+    fn ended(&self) -> Option<Ended>;
 }
 
 /// An ordered, shared log of events per topic, that any server node can
@@ -40,6 +49,18 @@ pub trait BackplaneStream:
 /// - **Replay then live, exactly once.** [`subscribe`](Backplane::subscribe)
 ///   after an ID yields every event logged after it, then live events, with
 ///   nothing missing or repeated between the two.
+/// - **The replay is ready.** When [`subscribe`](Backplane::subscribe)
+///   resolves, the stream holds the whole replay: polling it yields every
+///   replayed event at once, without waiting (a remote log reads the replay
+///   before it resolves), and only then waits for live events. So a finite
+///   answer, such as the hold response of GRIP mode, takes what the stream
+///   has ready and knows it has every event up to its
+///   [`last_event_id`](BackplaneStream::last_event_id).
+/// - **Where it starts.** A new subscriber's stream (after
+///   [`LastEventId::Absent`]), before yielding anything, has as its
+///   [`last_event_id`](BackplaneStream::last_event_id) the last event of
+///   the log it knew of when it joined (if the topic has any): the live
+///   events follow it with no gap. A GRIP hold names it as the `prev-id`.
 /// - **Gaps are explicit.** An ID older than what the log holds, or one it
 ///   cannot know, follows the implementation's [`GapPolicy`](super::GapPolicy):
 ///   the `gap` notice in the stream, or [`SubscribeError::Gap`] /
@@ -118,6 +139,14 @@ pub trait Backplane: Clone + Send + Sync + 'static {
 impl BackplaneStream for Subscription {
     fn last_event_id(&self) -> Option<&str> {
         Subscription::last_event_id(self)
+    }
+
+    fn start(&self) -> Start {
+        Subscription::start(self)
+    }
+
+    fn ended(&self) -> Option<Ended> {
+        Subscription::ended(self)
     }
 }
 

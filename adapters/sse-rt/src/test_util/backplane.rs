@@ -1,6 +1,7 @@
 //! The contract of [`Backplane`], as tests any implementation runs: order,
 //! replay then live with no gap or duplicate at the seam (also while events
-//! are being published), and the gap policies.
+//! are being published), the replay ready when the subscription resolves
+//! and where a stream starts, and the gap policies.
 //!
 //! Each function takes a backplane (or one per gap policy) and a topic no
 //! one else uses, publishes events without IDs (the log gives them) and
@@ -10,14 +11,14 @@
 
 use std::collections::VecDeque;
 use std::future::{poll_fn, Future};
-use std::pin::pin;
-use std::task::Poll;
+use std::pin::{pin, Pin};
+use std::task::{Context, Poll, Waker};
 
 use sse_proto::server::LastEventId;
 use sse_proto::EventFrame;
 
 use super::scenarios::next;
-use crate::server::{Backplane, BackplaneStream, SubscribeError, GAP_EVENT};
+use crate::server::{Backplane, BackplaneStream, EncodedFrame, SubscribeError, GAP_EVENT};
 use crate::{ChunkDecoder, DecodeConfig, ItemOwned};
 
 /// One event as a subscriber decoded it.
@@ -54,6 +55,11 @@ impl<S: BackplaneStream> Reader<S> {
         &self.stream
     }
 
+    /// The stream, to poll it directly (what it yields is not decoded).
+    pub fn stream_mut(&mut self) -> &mut S {
+        &mut self.stream
+    }
+
     /// The next `n` events. After each frame, checks that
     /// [`BackplaneStream::last_event_id`] is the ID of its last event.
     ///
@@ -66,31 +72,52 @@ impl<S: BackplaneStream> Reader<S> {
             let Some(frame) = next(&mut self.stream).await else {
                 panic!("the stream ended {} events short", n - self.pending.len());
             };
-            let mut input = frame.as_bytes();
-            let mut last_id = None;
-            while !input.is_empty() {
-                let step = self.decoder.decode(input);
-                input = &input[step.consumed..];
-                if let Some(Ok(ItemOwned::Event(e))) = step.item {
-                    if !e.last_event_id.is_empty() {
-                        last_id = Some(e.last_event_id.to_string());
-                    }
-                    self.pending.push_back(Seen {
-                        event_type: e.event_type.to_string(),
-                        id: e.last_event_id.to_string(),
-                        data: e.data.to_string(),
-                    });
-                }
-            }
-            if last_id.is_some() {
-                assert_eq!(
-                    self.stream.last_event_id(),
-                    last_id.as_deref(),
-                    "last_event_id() after a frame"
-                );
-            }
+            self.read(&frame);
         }
         self.pending.drain(..n).collect()
+    }
+
+    /// The events the stream has ready now (polled without waiting), and
+    /// any not taken yet. Checks [`BackplaneStream::last_event_id`] as
+    /// [`take`](Reader::take) does.
+    ///
+    /// # Panics
+    ///
+    /// When the last event ID is not the last event's.
+    pub fn ready(&mut self) -> Vec<Seen> {
+        let mut cx = Context::from_waker(Waker::noop());
+        while let Poll::Ready(Some(frame)) = Pin::new(&mut self.stream).poll_next(&mut cx) {
+            self.read(&frame);
+        }
+        self.pending.drain(..).collect()
+    }
+
+    /// Decodes `frame` into the pending events, and checks the stream's last
+    /// event ID against its last event.
+    fn read(&mut self, frame: &EncodedFrame) {
+        let mut input = frame.as_bytes();
+        let mut last_id = None;
+        while !input.is_empty() {
+            let step = self.decoder.decode(input);
+            input = &input[step.consumed..];
+            if let Some(Ok(ItemOwned::Event(e))) = step.item {
+                if !e.last_event_id.is_empty() {
+                    last_id = Some(e.last_event_id.to_string());
+                }
+                self.pending.push_back(Seen {
+                    event_type: e.event_type.to_string(),
+                    id: e.last_event_id.to_string(),
+                    data: e.data.to_string(),
+                });
+            }
+        }
+        if last_id.is_some() {
+            assert_eq!(
+                self.stream.last_event_id(),
+                last_id.as_deref(),
+                "last_event_id() after a frame"
+            );
+        }
     }
 }
 
@@ -220,6 +247,36 @@ pub async fn replay_then_live<B: Backplane>(log: &B, topic: &str) {
     assert_eq!(ids_of(&seen), &all[7..]);
     let seen = before.take(110 - 3).await;
     assert_eq!(data_of(&seen), datas(4, 110));
+}
+
+/// The replay is ready when `subscribe` resolves, and a stream says where
+/// it starts: resuming after the second of five events, polling the stream
+/// without waiting yields the three others (then its last event ID is the
+/// fifth's); a new subscriber's last
+/// event ID is an event of the log, and the live events follow it with no
+/// gap or duplicate.
+///
+/// # Panics
+///
+/// When the contract is broken.
+pub async fn replay_ready<B: Backplane>(log: &B, topic: &str) {
+    let ids = publish_all(log, topic, &datas(1, 5)).await;
+    let mut resumed = subscribe(log, topic, LastEventId::Id(&ids[1])).await;
+    let ready = resumed.ready();
+    assert_eq!(data_of(&ready), datas(3, 5), "the replay was not ready");
+    assert_eq!(ids_of(&ready), &ids[2..]);
+
+    let mut fresh = subscribe(log, topic, LastEventId::Absent).await;
+    let Some(start) = fresh.stream().last_event_id().map(str::to_owned) else {
+        panic!("a new subscriber of a topic with events does not say where it starts");
+    };
+    let Some(from) = ids.iter().position(|id| *id == start) else {
+        panic!("a new subscriber starts after {start}, not an event of the log");
+    };
+    let more = publish_all(log, topic, &datas(6, 6)).await;
+    let seen = fresh.take(5 - from).await;
+    assert_eq!(data_of(&seen), datas(from + 2, 6));
+    assert_eq!(seen.last().map(|e| &*e.id), Some(&*more[0]));
 }
 
 /// Under the gap policy `Notify`, with a log that holds fewer than `n`
