@@ -219,9 +219,11 @@ pub(super) fn start(
                 let stop = async {
                     let _ = stopped.await;
                 };
-                // `Handed` never fails: nothing to report.
-                let _ =
-                    runtime.block_on(serve(Handed(handed), TokioRuntime, config, handler, stop));
+                // Outside tokio's budget, as `sse_tokio::serve_with` runs
+                // (see there: the streams yield by themselves). `Handed`
+                // never fails: nothing to report.
+                let serving = serve(Handed(handed), TokioRuntime, config, handler, stop);
+                let _ = runtime.block_on(tokio::task::coop::unconstrained(serving));
                 drop(ended);
             })?;
         workers.inboxes.push(inbox);
