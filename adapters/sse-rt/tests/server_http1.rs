@@ -569,6 +569,35 @@ impl futures_io::AsyncWrite for Writes {
     }
 }
 
+#[test]
+fn a_full_response_is_one_write_per_request() {
+    // Two pipelined requests: each answer, head and body, in one write (a
+    // publisher pipelining its requests waits on each system call).
+    let rt = VirtualRuntime::new();
+    let handler = |_: Request| async {
+        Reply::Full(http::Response::new(bytes::Bytes::from_static(
+            b"{\"id\":\"1\"}",
+        )))
+    };
+    let mut conn = Writes {
+        request: b"POST /publish HTTP/1.1\r\ncontent-length: 1\r\n\r\nx\
+                   POST /publish HTTP/1.1\r\ncontent-length: 1\r\nconnection: close\r\n\r\ny",
+        writes: Vec::new(),
+    };
+    rt.block_on(serve_connection(
+        &mut conn,
+        &rt,
+        &ServeConfig::new(),
+        &handler,
+    ))
+    .unwrap();
+    assert_eq!(conn.writes.len(), 2, "{:?}", conn.writes);
+    for write in &conn.writes {
+        assert!(write.starts_with(b"HTTP/1.1 200 OK\r\n"));
+        assert!(write.ends_with(b"\r\n\r\n{\"id\":\"1\"}"));
+    }
+}
+
 /// Counts the wakeups it gets.
 struct Wakes(std::sync::atomic::AtomicUsize);
 

@@ -691,9 +691,11 @@ async fn write_full<IO: AsyncWrite + Unpin>(
         head.extend_from_slice(b"connection: close\r\n");
     }
     head.extend_from_slice(b"\r\n");
-    write_all(io, &head).await?;
+    // Head and body in one write: one system call per response (a
+    // publisher pipelining its requests waits on each).
     if !head_only {
-        write_all(io, body).await?;
+        head.extend_from_slice(body);
     }
+    write_all(io, &head).await?;
     flush(io).await
 }
