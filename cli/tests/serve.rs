@@ -282,6 +282,7 @@ fn out_of_range_options_are_usage_errors() {
         &["--keepalive", "86401"],
         &["--request-timeout", "0"],
         &["--max-connections", "0"],
+        &["--threads", "0"],
         &["--tls-cert", "cert.pem"],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_sse"))
@@ -358,6 +359,22 @@ fn a_published_multi_line_body_is_one_event_for_every_subscriber() {
     // Without a name: a `message`.
     let id = publish(server.addr, None, "plain");
     assert_eq!(alice.take(1), vec![event("message", &id, "plain")]);
+}
+
+#[test]
+fn every_thread_serves_and_a_publish_reaches_them_all() {
+    // Connections go to the threads in turn: five streams and the publish
+    // requests land on all three, the publisher's thread wakes the others.
+    let server = Server::start(&["--tick-ms", "0", "--threads", "3"]);
+    let mut streams: Vec<Events> = (0..5)
+        .map(|_| get(server.addr, "/events", "").events())
+        .collect();
+    for data in ["one", "two"] {
+        let id = publish(server.addr, Some("all"), data);
+        for stream in &mut streams {
+            assert_eq!(stream.take(1), vec![event("all", &id, data)]);
+        }
+    }
 }
 
 #[test]

@@ -8,13 +8,14 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use futures_lite::stream;
+use futures_lite::stream::{self, StreamExt};
 use http::StatusCode;
 use sse_rt::server::{serve_connection, EncodedFrame, EventBody, Reply, Request, ServeConfig};
 use sse_rt::sse_proto::http::{parse_response, BodyDecoder, HttpLimits, Parsed, EMPTY_HEADER};
 use sse_rt::sse_proto::server::{response_headers, HttpVersion};
 use sse_rt::test_util::{Canned, VirtualRuntime};
 use sse_rt::{Error, EventFrame, HttpError};
+use std::future::Future;
 
 /// Serves `request` with a handler streaming two events on `/events` (405
 /// for other methods), echoing the request body on `/echo`, 404 elsewhere;
@@ -566,6 +567,79 @@ impl futures_io::AsyncWrite for Writes {
     fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
         Poll::Ready(Ok(()))
     }
+}
+
+#[test]
+fn a_full_response_is_one_write_per_request() {
+    // Two pipelined requests: each answer, head and body, in one write (a
+    // publisher pipelining its requests waits on each system call).
+    let rt = VirtualRuntime::new();
+    let handler = |_: Request| async {
+        Reply::Full(http::Response::new(bytes::Bytes::from_static(
+            b"{\"id\":\"1\"}",
+        )))
+    };
+    let mut conn = Writes {
+        request: b"POST /publish HTTP/1.1\r\ncontent-length: 1\r\n\r\nx\
+                   POST /publish HTTP/1.1\r\ncontent-length: 1\r\nconnection: close\r\n\r\ny",
+        writes: Vec::new(),
+    };
+    rt.block_on(serve_connection(
+        &mut conn,
+        &rt,
+        &ServeConfig::new(),
+        &handler,
+    ))
+    .unwrap();
+    assert_eq!(conn.writes.len(), 2, "{:?}", conn.writes);
+    for write in &conn.writes {
+        assert!(write.starts_with(b"HTTP/1.1 200 OK\r\n"));
+        assert!(write.ends_with(b"\r\n\r\n{\"id\":\"1\"}"));
+    }
+}
+
+/// Counts the wakeups it gets.
+struct Wakes(std::sync::atomic::AtomicUsize);
+
+impl std::task::Wake for Wakes {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+#[test]
+fn a_stream_always_ready_yields_now_and_then_and_asks_to_go_on() {
+    // 10,000 events of 100 bytes, all ready, to a connection that takes every
+    // write: without a yield, one poll would write them all (and the other
+    // connections of the task would wait meanwhile).
+    let rt = VirtualRuntime::new();
+    let data = "x".repeat(100);
+    let handler = |_: Request| {
+        let rt = rt.clone();
+        let frame = EncodedFrame::new(EventFrame::new(&data)).unwrap();
+        async move { Reply::events(EventBody::new(stream::repeat(frame).take(10_000), rt)) }
+    };
+    let mut conn = Canned::new(b"GET /events HTTP/1.1\r\n\r\n");
+    let config = ServeConfig::new();
+    let wakes = std::sync::Arc::new(Wakes(std::sync::atomic::AtomicUsize::new(0)));
+    let waker = std::task::Waker::from(wakes.clone());
+    let mut cx = Context::from_waker(&waker);
+    let mut serving = Box::pin(serve_connection(&mut conn, &rt, &config, &handler));
+    let mut polls = 1;
+    while serving.as_mut().poll(&mut cx).is_pending() {
+        // Each Pending asked for the next poll: nothing else would wake it.
+        assert_eq!(wakes.0.load(std::sync::atomic::Ordering::Relaxed), polls);
+        polls += 1;
+    }
+    drop(serving);
+    // 16 batches of up to 16 KiB (about 144 events of 113 bytes each) per poll.
+    assert!(polls >= 10_000 / (16 * 144), "{polls} polls");
+    let text = String::from_utf8_lossy(conn.written()).into_owned();
+    assert_eq!(text.matches("data: ").count(), 10_000);
 }
 
 #[test]

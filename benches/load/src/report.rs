@@ -37,9 +37,85 @@ fn with_ratio(
     }
 }
 
+/// The p99 latency (ms) a sweep step may reach and still pass.
+const SUSTAINED_P99_MS: f64 = 1000.0;
+
+/// Whether a run (a sweep step) sustained its rate: every connection held,
+/// nothing lost, p99 under 1 s, and the publisher kept at least 90 % of the
+/// rate (a server slow to answer the publish requests holds the publisher
+/// back, which would hide the backlog from the latencies).
+pub fn sustained(r: &Value) -> bool {
+    num(r, &["held"]) == num(r, &["conns"])
+        && num(r, &["lost"]) == Some(0.0)
+        && num(r, &["latency_ms", "p99"]).is_some_and(|p| p < SUSTAINED_P99_MS)
+        && match (num(r, &["publish_rate"]), num(r, &["rate"])) {
+            (Some(kept), Some(rate)) => kept >= 0.9 * rate,
+            _ => false,
+        }
+}
+
+/// The sweep's verdict (summaries whose workload starts with `sweep`), one
+/// line per server: the highest rate that passed, the first that did not
+/// and why, and in brackets ours (`reference`) against it.
+fn sweep(results: &[Value], reference: &str) -> String {
+    let steps: Vec<&Value> = results
+        .iter()
+        .filter(|r| text(r, "workload").starts_with("sweep"))
+        .collect();
+    let mut servers: Vec<&str> = Vec::new();
+    for r in &steps {
+        if !servers.contains(&text(r, "label")) {
+            servers.push(text(r, "label"));
+        }
+    }
+    let best = |server: &str| {
+        steps
+            .iter()
+            .filter(|r| text(r, "label") == server && sustained(r))
+            .filter_map(|r| num(r, &["rate"]))
+            .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))))
+    };
+    let ours = best(reference);
+    let mut out = String::new();
+    if servers.is_empty() {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "\nHighest sustainable rate (p99 under {SUSTAINED_P99_MS:.0} ms, nothing lost, every connection held, \
+         at least 90 % of the rate published):\n\n\
+         | server | highest rate passed (ev/s) | first rate failed | its p99 ms | its lost | its held / conns | its publish rate |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    );
+    for server in servers {
+        let failed = steps
+            .iter()
+            .filter(|r| text(r, "label") == server && !sustained(r))
+            .min_by(|a, b| {
+                let rate = |r: &Value| num(r, &["rate"]).unwrap_or(f64::MAX);
+                rate(a).total_cmp(&rate(b))
+            });
+        let field = |path: &[&str], digits| fmt_num(failed.and_then(|r| num(r, path)), digits);
+        let _ = writeln!(
+            out,
+            "| {server} | {} | {} | {} | {} | {} / {} | {} |",
+            with_ratio(best(server), ours, false, 0, server == reference),
+            field(&["rate"], 0),
+            field(&["latency_ms", "p99"], 1),
+            field(&["lost"], 0),
+            field(&["held"], 0),
+            field(&["conns"], 0),
+            field(&["publish_rate"], 0),
+        );
+    }
+    out
+}
+
 /// The markdown table: one row per summary, grouped by workload in the order
 /// given; in brackets ours (the `reference` server of the same workload)
-/// against that row's server, above 1 when ours does better.
+/// against that row's server, above 1 when ours does better. After it, the
+/// sweep's verdict (the highest sustainable rate per server) when the
+/// summaries have sweep steps.
 pub fn markdown(results: &[Value], reference: &str) -> String {
     let mut out = String::from(
         "| workload | server | held / conns | events | lost | dup | p50 ms | p99 ms | max ms | delivered/s | per conn/s | RSS/conn B | server CPU ms | tool CPU ms |\n\
@@ -79,6 +155,7 @@ pub fn markdown(results: &[Value], reference: &str) -> String {
             fmt_num(num(r, &["cpu_ms", "tool"]), 0),
         );
     }
+    out.push_str(&sweep(results, reference));
     out
 }
 
@@ -134,7 +211,7 @@ fn panel(
 }
 
 /// The chart's panels: workload name prefix, title, unit, summary field.
-const PANELS: [(&str, &str, &str, &[&str]); 4] = [
+const PANELS: [(&str, &str, &str, &[&str]); 5] = [
     (
         "broadcast",
         "broadcast: p99 delivery latency",
@@ -156,6 +233,12 @@ const PANELS: [(&str, &str, &str, &[&str]); 4] = [
     (
         "h2",
         "HTTP/2: p99 delivery latency",
+        "ms, lower is better",
+        &["latency_ms", "p99"],
+    ),
+    (
+        "sweep",
+        "rate sweep at 10,000 subscribers: p99 delivery latency",
         "ms, lower is better",
         &["latency_ms", "p99"],
     ),
@@ -219,5 +302,48 @@ mod tests {
         let chart = svg(&[ours, theirs]);
         assert!(chart.starts_with("<svg"));
         assert_eq!(chart.matches("<rect x=").count(), 2);
+    }
+
+    fn step(label: &str, rate: u32, p99: f64, lost: u32, held: u32) -> Value {
+        json!({"workload": format!("sweep-{rate}"), "label": label, "rate": rate,
+            "publish_rate": rate, "held": held, "conns": 10, "lost": lost,
+            "latency_ms": {"p99": p99}})
+    }
+
+    #[test]
+    fn sweep_verdict_is_the_highest_rate_passed_and_the_first_failed() {
+        let steps = [
+            step("hub", 10, 5.0, 0, 10),
+            step("axum", 10, 7.0, 0, 10),
+            step("hub", 100, 900.0, 0, 10),
+            // Fails by losses, by latency, by a connection dropped.
+            step("axum", 100, 20.0, 2, 10),
+            step("hub", 200, 1500.0, 0, 10),
+            step("hub", 400, 10.0, 0, 9),
+            // The publisher held back to 80 %.
+            json!({"workload": "sweep-1000", "label": "axum", "rate": 1000, "publish_rate": 800,
+                "held": 10, "conns": 10, "lost": 0, "latency_ms": {"p99": 5.0}}),
+        ];
+        let table = markdown(&steps, "hub");
+        let row = |s: &str| {
+            let prefix = format!("| {s} | ");
+            table
+                .lines()
+                .find(|l| l.starts_with(&prefix))
+                .unwrap()
+                .to_owned()
+        };
+        assert_eq!(
+            row("hub"),
+            "| hub | 100 | 200 | 1500.0 | 0 | 10 / 10 | 200 |"
+        );
+        assert_eq!(
+            row("axum"),
+            "| axum | 10 (10.00x) | 100 | 20.0 | 2 | 10 / 10 | 100 |"
+        );
+        assert!(!sustained(&steps[6]));
+        assert!(sustained(&steps[0]));
+        assert!(markdown(&steps[..1], "hub").contains("| hub | 10 | - |"));
+        assert!(!markdown(&[], "hub").contains("sustainable"));
     }
 }

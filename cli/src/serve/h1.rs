@@ -4,12 +4,17 @@
 //! of every HTTP/1.1 connection, and a task each; an idle event stream needs
 //! neither. A plaintext connection whose first bytes are not the HTTP/2
 //! preface goes to [`sse_rt::server::serve`] instead: every such connection
-//! on one task, the request's buffer freed once a stream starts, the
-//! limits of [`ServeConfig`]. The rest (h2c, and TLS, which hyper-util's
-//! `auto` builder serves) stays on hyper.
+//! of one worker on one task, the request's buffer freed once a stream
+//! starts, the limits of [`ServeConfig`]. The rest (h2c, and TLS, which
+//! hyper-util's `auto` builder serves) stays on hyper.
+//!
+//! Workers: `--threads` threads, each with its own single-threaded runtime
+//! (its own epoll) running one `serve`; the accept loop hands connections
+//! to them in turn, so a broadcast is written by every core.
 
 use std::io;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
@@ -20,7 +25,7 @@ use sse_tokio::{TokioIo, TokioRuntime};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
-use tokio::sync::OwnedSemaphorePermit;
+use tokio::sync::{oneshot, OwnedSemaphorePermit};
 
 use super::deadline::H2_PREFACE;
 use super::routes::State;
@@ -61,20 +66,18 @@ pub(super) async fn version(stream: &TcpStream, timeout: Duration) -> Version {
         .unwrap_or(Version::Gone)
 }
 
-/// An HTTP/1.1 connection, holding its place under `--max-connections`
-/// until it ends.
-pub(super) struct Held {
-    stream: TcpStream,
-    _permit: OwnedSemaphorePermit,
+/// An HTTP/1.1 connection on its way to a worker: out of the accept loop's
+/// runtime, still holding its place under `--max-connections`.
+struct Handoff {
+    stream: std::net::TcpStream,
+    permit: OwnedSemaphorePermit,
 }
 
-impl Held {
-    pub(super) fn new(stream: TcpStream, permit: OwnedSemaphorePermit) -> Held {
-        Held {
-            stream,
-            _permit: permit,
-        }
-    }
+/// An HTTP/1.1 connection on its worker's runtime, holding its place under
+/// `--max-connections` until it ends.
+struct Held {
+    stream: TcpStream,
+    _permit: OwnedSemaphorePermit,
 }
 
 impl AsyncRead for Held {
@@ -105,44 +108,127 @@ impl AsyncWrite for Held {
     }
 }
 
-/// The HTTP/1.1 connections the accept loop hands over.
-struct Handed(UnboundedReceiver<Held>);
+/// The HTTP/1.1 connections the accept loop hands to one worker.
+struct Handed(UnboundedReceiver<Handoff>);
 
 impl Listener for Handed {
     type Io = TokioIo<Held>;
 
     fn poll_accept(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Self::Io>> {
-        match ready!(self.0.poll_recv(cx)) {
-            Some(held) => Poll::Ready(Ok(TokioIo::new(held))),
-            // The accept loop has ended: `serve`'s shutdown comes next.
-            None => Poll::Pending,
+        loop {
+            let Some(Handoff { stream, permit }) = ready!(self.0.poll_recv(cx)) else {
+                // The accept loop has ended: `serve`'s shutdown comes next.
+                return Poll::Pending;
+            };
+            // Registered with this worker's runtime; a connection that
+            // cannot be (out of memory) is closed, and the next one taken.
+            if let Ok(stream) = TcpStream::from_std(stream) {
+                let held = Held {
+                    stream,
+                    _permit: permit,
+                };
+                return Poll::Ready(Ok(TokioIo::new(held)));
+            }
         }
     }
 }
 
-/// Starts the HTTP/1.1 server: connections sent on the returned sender are
-/// served until `stop` completes, then as [`serve`] says (waiting requests
-/// end, streams run until the log shuts down); the task ends when the last
-/// connection has.
+/// Hands HTTP/1.1 connections to the workers, in turn.
+pub(super) struct Workers {
+    inboxes: Vec<UnboundedSender<Handoff>>,
+    next: AtomicUsize,
+}
+
+impl Workers {
+    /// Gives `stream` to the next worker (it is closed if that worker has
+    /// stopped, or if it cannot leave this runtime).
+    pub(super) fn hand(&self, stream: TcpStream, permit: OwnedSemaphorePermit) {
+        let Ok(stream) = stream.into_std() else {
+            return;
+        };
+        let turn = self.next.fetch_add(1, Ordering::Relaxed) % self.inboxes.len();
+        let _ = self.inboxes[turn].send(Handoff { stream, permit });
+    }
+}
+
+/// The running workers, to stop.
+pub(super) struct Running {
+    stops: Vec<oneshot::Sender<()>>,
+    ended: Vec<oneshot::Receiver<()>>,
+}
+
+impl Running {
+    /// Stops every worker's `serve` now (waiting requests end, streams run
+    /// until the hub shuts down, as [`serve`] says); the future resolves
+    /// once each has served its last connection.
+    pub(super) fn stop(self) -> impl std::future::Future<Output = ()> {
+        for stop in self.stops {
+            let _ = stop.send(());
+        }
+        async move {
+            for ended in self.ended {
+                // An error when the worker's thread drops the sender: its
+                // `serve` has returned.
+                let _ = ended.await;
+            }
+        }
+    }
+}
+
+/// Starts `threads` (at least 1) HTTP/1.1 workers, each a thread with its
+/// own single-threaded runtime running one [`serve`] over the connections
+/// [`Workers::hand`] gives it.
+///
+/// # Errors
+///
+/// When a runtime or a thread cannot be made.
 pub(super) fn start<B: Backplane>(
-    state: Arc<State<B>>,
+    state: &Arc<State<B>>,
     request_timeout: Duration,
-    stop: impl std::future::Future<Output = ()> + Send + 'static,
-) -> (UnboundedSender<Held>, tokio::task::JoinHandle<()>) {
-    let (sender, receiver) = unbounded_channel();
+    threads: usize,
+) -> io::Result<(Workers, Running)> {
     let mut limits = HttpLimits::new();
     limits.max_head_len = MAX_HEAD_BYTES;
     let config = ServeConfig::new()
         .with_limits(limits)
         .with_head_timeout(request_timeout)
         .with_max_body(state.max_publish_bytes);
-    let handler = move |request| {
-        let state = state.clone();
-        async move { state.reply(&request).await }
+    let mut workers = Workers {
+        inboxes: Vec::with_capacity(threads),
+        next: AtomicUsize::new(0),
     };
-    let task = tokio::spawn(async move {
-        // `Handed` never fails: nothing to report.
-        let _ = serve(Handed(receiver), TokioRuntime, config, handler, stop).await;
-    });
-    (sender, task)
+    let mut running = Running {
+        stops: Vec::with_capacity(threads),
+        ended: Vec::with_capacity(threads),
+    };
+    for i in 0..threads.max(1) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let (inbox, handed) = unbounded_channel();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let (ended, ended_rx) = oneshot::channel::<()>();
+        let state = state.clone();
+        std::thread::Builder::new()
+            .name(format!("sse-serve-{i}"))
+            .spawn(move || {
+                let handler = move |request| {
+                    let state = state.clone();
+                    async move { state.reply(&request).await }
+                };
+                let stop = async {
+                    let _ = stopped.await;
+                };
+                // Outside tokio's budget, as `sse_tokio::serve_with` runs
+                // (see there: the streams yield by themselves). `Handed`
+                // never fails: nothing to report.
+                let serving = serve(Handed(handed), TokioRuntime, config, handler, stop);
+                let _ = runtime.block_on(tokio::task::coop::unconstrained(serving));
+                drop(ended);
+            })?;
+        workers.inboxes.push(inbox);
+        running.stops.push(stop);
+        running.ended.push(ended_rx);
+    }
+    Ok((workers, running))
 }

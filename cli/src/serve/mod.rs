@@ -55,7 +55,13 @@ pub(crate) struct Args {
     /// The largest POST /publish body, in bytes (a larger one gets 413).
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
     max_publish_bytes: usize,
-    /// The most connections open at once (more wait to be accepted).
+    /// Threads serving HTTP/1.1 connections (each its own event loop; the
+    /// default: one per core).
+    #[arg(long, value_name = "N", default_value_t = cores(),
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: u16,
+    /// The most connections open at once, over all threads (more wait to be
+    /// accepted).
     #[arg(long, value_name = "N", default_value_t = 4096,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     max_connections: u32,
@@ -221,10 +227,8 @@ async fn serve<L: Log>(args: Args, tls: Option<TlsAcceptor>, log: L) -> Result<(
         body_timeout: request_timeout,
         grip,
     });
-    let (stop_h1, h1_stopped) = tokio::sync::oneshot::channel::<()>();
-    let (h1, h1_task) = h1::start(state.clone(), request_timeout, async {
-        let _ = h1_stopped.await;
-    });
+    let (h1, h1_running) = h1::start(&state, request_timeout, usize::from(args.threads))?;
+    let h1 = Arc::new(h1);
     let connection = Arc::new(Connection {
         builder: builder(request_timeout),
         state,
@@ -257,7 +261,7 @@ async fn serve<L: Log>(args: Args, tls: Option<TlsAcceptor>, log: L) -> Result<(
                             // Served, and the permit released, by the
                             // HTTP/1.1 server (dropped if it has stopped).
                             h1::Version::Http1 => {
-                                let _ = h1.send(h1::Held::new(stream, permit));
+                                h1.hand(stream, permit);
                                 return;
                             }
                             h1::Version::Gone => return,
@@ -279,14 +283,12 @@ async fn serve<L: Log>(args: Args, tls: Option<TlsAcceptor>, log: L) -> Result<(
     drop(listener);
     drop(h1);
     log.shutdown();
-    let _ = stop_h1.send(());
+    let h1_ended = h1_running.stop();
     if let Some(ticker) = ticker {
         ticker.abort();
     }
     let ended = async {
-        graceful.shutdown().await;
-        // The HTTP/1.1 server's task does not panic.
-        let _ = h1_task.await;
+        tokio::join!(graceful.shutdown(), h1_ended);
         // It posts what is left, then ends (the log is shut down).
         if let Some(forwarder) = forwarder {
             let _ = forwarder.await;
@@ -299,6 +301,12 @@ async fn serve<L: Log>(args: Args, tls: Option<TlsAcceptor>, log: L) -> Result<(
         ));
     }
     Ok(())
+}
+
+/// The default `--threads`: the cores this process may use.
+fn cores() -> u16 {
+    std::thread::available_parallelism()
+        .map_or(1, |n| u16::try_from(n.get()).unwrap_or(1024).min(1024))
 }
 
 /// A line on stderr, never a panic when stderr is gone (a closed pipe).

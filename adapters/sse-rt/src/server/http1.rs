@@ -363,7 +363,10 @@ async fn stream_events<IO: AsyncWrite + Unpin>(
     let mut out = FrameWriter::new(io, !http10);
     let mut body = body;
     let mut ended = false;
+    // Batches written since the body last had nothing ready.
+    let mut in_a_row = 0;
     while !ended {
+        let mut caught_up = false;
         poll_fn(|cx| {
             while out.pending() < BATCH {
                 match Pin::new(&mut body).poll_next(cx) {
@@ -372,7 +375,10 @@ async fn stream_events<IO: AsyncWrite + Unpin>(
                         ended = true;
                         break;
                     }
-                    Poll::Pending => break,
+                    Poll::Pending => {
+                        caught_up = true;
+                        break;
+                    }
                 }
             }
             if ended || out.pending() > 0 {
@@ -384,6 +390,11 @@ async fn stream_events<IO: AsyncWrite + Unpin>(
         .await?;
         if out.pending() > 0 {
             out.send().await?;
+        }
+        in_a_row = if caught_up { 0 } else { in_a_row + 1 };
+        if in_a_row == YIELD_AFTER {
+            in_a_row = 0;
+            yield_once().await;
         }
     }
     out.finish().await?;
@@ -569,6 +580,30 @@ const READ_SIZE: usize = 4096;
 /// The most event-stream bytes gathered for one write.
 const BATCH: usize = 16 * 1024;
 
+/// Full batches a stream writes in a row (its body always ready, its socket
+/// always writable) before it lets the other connections of its task run.
+const YIELD_AFTER: usize = 16;
+
+/// Pending once, asking at once to be polled again: the connections woken
+/// meanwhile (on [`serve`](super::serve)'s task), and the runtime, get their
+/// turn. A stream does not rely on its runtime's budget for that: on tokio,
+/// [`serve`](super::serve) runs best unconstrained (a task's budget of 128
+/// socket operations, shared by every connection of the task, makes each
+/// pass over thousands of woken streams write 128 and poll the rest in vain).
+async fn yield_once() {
+    let mut yielded = false;
+    poll_fn(|cx| {
+        if yielded {
+            Poll::Ready(())
+        } else {
+            yielded = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    })
+    .await;
+}
+
 /// The request of a parsed head, with no body yet.
 fn request_of(head: &RequestHead<'_, '_>) -> Result<http::Request<()>, Error> {
     let mut request = http::Request::new(());
@@ -656,9 +691,11 @@ async fn write_full<IO: AsyncWrite + Unpin>(
         head.extend_from_slice(b"connection: close\r\n");
     }
     head.extend_from_slice(b"\r\n");
-    write_all(io, &head).await?;
+    // Head and body in one write: one system call per response (a
+    // publisher pipelining its requests waits on each).
     if !head_only {
-        write_all(io, body).await?;
+        head.extend_from_slice(body);
     }
+    write_all(io, &head).await?;
     flush(io).await
 }

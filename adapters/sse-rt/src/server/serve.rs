@@ -42,7 +42,12 @@ pub trait Listener {
 ///
 /// Every connection runs on the task that polls `serve`, each woken on its
 /// own (nothing is spawned, no runtime needed beyond the listener and the
-/// timers); the future is `Send`, so it may itself be spawned. A
+/// timers); the future is `Send`, so it may itself be spawned. A stream
+/// whose events are always ready lets the others run after 16 full writes
+/// in a row: run `serve` outside a runtime's per-task budget where there is
+/// one (tokio's: `task::coop::unconstrained`, as `sse_tokio::serve` does),
+/// since one budget shared by thousands of connections is spent by the
+/// first few of a broadcast. A
 /// connection's error ends that connection only. The runtime crates wrap
 /// this with their listener: `sse_tokio::serve`, `sse_smol::serve`.
 ///

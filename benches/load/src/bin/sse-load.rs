@@ -40,6 +40,13 @@ enum Cmd {
         /// Summary files (`run --json` output).
         files: Vec<PathBuf>,
     },
+    /// Exit 0 when the run in FILE sustained its rate (every connection
+    /// held, nothing lost, p99 under 1 s, the publisher kept 90 % of the
+    /// rate), 1 when not: a rate sweep's stop condition.
+    Sustained {
+        /// A summary file (`run --json` output).
+        file: PathBuf,
+    },
     /// An SVG chart from JSON summaries.
     Chart {
         /// Summary files (`run --json` output).
@@ -200,6 +207,12 @@ fn main_inner() -> Result<(), Box<dyn std::error::Error>> {
                 "{}",
                 sse_load::report::markdown(&read_summaries(&files)?, &reference)
             );
+        }
+        Cmd::Sustained { file } => {
+            let summary = read_summaries(std::slice::from_ref(&file))?;
+            if !summary.iter().all(sse_load::report::sustained) {
+                return Err(format!("{}: not sustained", file.display()).into());
+            }
         }
         Cmd::Chart { files } => print!("{}", sse_load::report::svg(&read_summaries(&files)?)),
     }
