@@ -33,14 +33,8 @@ origin_b=$ORIGIN
 start_pushpin "${origin_a#http://}" "${origin_b#http://}"
 stream=$PUSHPIN_STREAM
 
-spawn early curl -sN "$stream"
-wait_holds 1
 # Published through node B; Pushpin sends each request to either node.
-client_resumes curl "$stream"
-stop early
-their_events curl early
-grep '"type":"event"' "$CHECK_DIR/early.json" | tail -n +2 > "$CHECK_DIR/early-script.json"
-check_received "$CHECK_DIR/early-script.json"
+early_and_resumed_clients
 # Both nodes posted every item with no failure (Pushpin kept one of each).
 for node in node-a node-b; do
     problem=$(grep 'grip:' "$CHECK_DIR/$node.err" | grep -v 'grip: publishing to' | head -n 1 || true)

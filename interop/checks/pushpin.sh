@@ -21,15 +21,7 @@ serve serve --tick-ms 0 --keepalive 1 --grip "http://127.0.0.1:$PUSHPIN_PUBLISH"
 start_pushpin "${ORIGIN#http://}"
 stream=$PUSHPIN_STREAM
 
-# A client from before the first event (the hold has no prev-id then).
-spawn early curl -sN "$stream"
-wait_holds 1
-client_resumes curl "$stream"
-stop early
-their_events curl early
-# It got the marker first, then the script.
-grep '"type":"event"' "$CHECK_DIR/early.json" | tail -n +2 > "$CHECK_DIR/early-script.json"
-check_received "$CHECK_DIR/early-script.json"
+early_and_resumed_clients
 (($(holds) >= 3)) || fail "Pushpin held $(holds) streams, expected 3 (the origin's answer was no GRIP hold)"
 grep -q 'publish channel=events receivers=1' "$PP/log/pushpin-handler.log" ||
     fail "Pushpin delivered no published item to a held stream"

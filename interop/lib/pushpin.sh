@@ -107,3 +107,17 @@ wait_holds() {
         sleep 0.05
     done
 }
+
+# early_and_resumed_clients: a client through Pushpin from before the first
+# event (the hold has no prev-id then), then `client_resumes` through
+# Pushpin; the early client must hold the whole script, once, in order.
+early_and_resumed_clients() {
+    spawn early curl -sN "$PUSHPIN_STREAM"
+    wait_holds 1
+    client_resumes curl "$PUSHPIN_STREAM"
+    stop early
+    their_events curl early
+    # It got the marker first, then the script.
+    grep '"type":"event"' "$CHECK_DIR/early.json" | tail -n +2 > "$CHECK_DIR/early-script.json"
+    check_received "$CHECK_DIR/early-script.json"
+}
