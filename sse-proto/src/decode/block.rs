@@ -21,6 +21,8 @@ pub(super) struct Block<S> {
     open: bool,
     id_set: bool,
     typed: bool,
+    /// The event dispatched last had a type.
+    dispatched_typed: bool,
     /// All the data read so far is known ASCII.
     data_ascii: Ascii,
 }
@@ -34,6 +36,7 @@ impl<S: Storage> Block<S> {
             open: false,
             id_set: false,
             typed: false,
+            dispatched_typed: false,
             data_ascii: Ascii::UNKNOWN,
         }
     }
@@ -87,14 +90,14 @@ impl<S: Storage> Block<S> {
     }
 
     /// The empty line: commits the block's ID as `last_id` and starts the next
-    /// block. Returns whether this block had a type.
+    /// block; [`event_type`](Self::event_type) is then this block's type.
     #[inline(always)]
-    pub(super) fn dispatch(&mut self, last_id: &mut TextBuf<S>) -> bool {
+    pub(super) fn dispatch(&mut self, last_id: &mut TextBuf<S>) {
         self.open = false;
         if mem::take(&mut self.id_set) {
             mem::swap(last_id, &mut self.id);
         }
-        mem::take(&mut self.typed)
+        self.dispatched_typed = mem::take(&mut self.typed);
     }
 
     /// Sets `last_id` to `id` (through this block's ID storage, so a failed write
@@ -106,10 +109,10 @@ impl<S: Storage> Block<S> {
         Ok(())
     }
 
-    /// The type of the event dispatched last, given whether it had one.
+    /// The type of the event dispatched last (empty when it had none).
     #[inline(always)]
-    pub(super) fn event_type(&self, typed: bool) -> &str {
-        if typed {
+    pub(super) fn event_type(&self) -> &str {
+        if self.dispatched_typed {
             self.ty.as_str()
         } else {
             ""

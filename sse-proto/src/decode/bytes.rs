@@ -179,9 +179,9 @@ impl<S: Storage> Decoder<S> {
 
     fn bytes_item(&mut self, chunk: &Bytes, found: Found) -> BytesItem {
         match found {
-            Found::Event { data, typed } => {
+            Found::Event { data } => {
                 let data = self.bytes_text(chunk, &data);
-                let ty = self.block.event_type(typed);
+                let ty = self.block.event_type();
                 let event_type = shared(&mut self.bytes_cache.ty, ty, "message");
                 let last_event_id = shared(&mut self.bytes_cache.id, self.id.as_str(), "");
                 BytesItem::Event(BytesEvent {
@@ -191,7 +191,7 @@ impl<S: Storage> Decoder<S> {
                 })
             }
             Found::Comment(text) => BytesItem::Comment(self.bytes_text(chunk, &text)),
-            Found::Retry(d) => BytesItem::Retry(d),
+            Found::Retry { millis } => BytesItem::Retry(Duration::from_millis(millis)),
         }
     }
 }

@@ -72,8 +72,9 @@ impl<'i> Cursor<'i> {
     }
 
     /// Steps `decoder` through the input up to the next item (or error), or to
-    /// the end of the input (`None`).
-    #[inline]
+    /// the end of the input (`None`). Inlined with the step, so that what it
+    /// found reaches [`Decoder::view`] in registers (see `Decoder::lines`).
+    #[inline(always)]
     pub(super) fn next_found<S: Storage>(
         &mut self,
         decoder: &mut Decoder<S>,

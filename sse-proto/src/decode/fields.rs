@@ -2,7 +2,6 @@
 //! leading space removed), comments, and the `retry` value rule.
 
 use core::ops::Range;
-use core::time::Duration;
 
 /// A complete line, classified. Ranges index into the line it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,10 +112,10 @@ pub(crate) fn bom_len(line: &[u8]) -> usize {
 
 /// The `retry` rule: ASCII digits only, at least one, read as base-ten
 /// milliseconds. Anything else (a sign, a space, a decimal point, empty) is `None`.
-/// Values past `u64::MAX` saturate rather than overflow.
-pub(crate) fn parse_retry(value: &[u8]) -> Option<Duration> {
+/// Values past `u64::MAX` saturate rather than overflow. The result is in
+/// milliseconds.
+pub(crate) fn parse_retry(value: &[u8]) -> Option<u64> {
     crate::digits::parse_decimal(value, crate::digits::Overflow::Saturate)
-        .map(Duration::from_millis)
 }
 
 #[cfg(test)]
@@ -187,8 +186,8 @@ mod tests {
 
     #[test]
     fn retry_rules() {
-        assert_eq!(parse_retry(b"1500"), Some(Duration::from_millis(1500)));
-        assert_eq!(parse_retry(b"0"), Some(Duration::ZERO));
+        assert_eq!(parse_retry(b"1500"), Some(1500));
+        assert_eq!(parse_retry(b"0"), Some(0));
         assert_eq!(parse_retry(b""), None);
         assert_eq!(parse_retry(b"+5"), None);
         assert_eq!(parse_retry(b"-5"), None);
@@ -196,13 +195,7 @@ mod tests {
         assert_eq!(parse_retry(b"5 "), None);
         assert_eq!(parse_retry(b"1.5"), None);
         assert_eq!(parse_retry(b"\xd9\xa1"), None); // Arabic-Indic digit one
-        assert_eq!(
-            parse_retry(b"18446744073709551615"),
-            Some(Duration::from_millis(u64::MAX))
-        );
-        assert_eq!(
-            parse_retry(b"99999999999999999999999999"),
-            Some(Duration::from_millis(u64::MAX))
-        );
+        assert_eq!(parse_retry(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_retry(b"99999999999999999999999999"), Some(u64::MAX));
     }
 }

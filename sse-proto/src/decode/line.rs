@@ -2,6 +2,7 @@
 //! event at the empty line.
 
 use core::ops::Range;
+use core::time::Duration;
 
 use super::fields::{self, Line};
 use super::item::Found;
@@ -109,12 +110,12 @@ impl<S: Storage> Decoder<S> {
                 let value = value_at(&self.main, input, stored, r);
                 let retry = fields::parse_retry(value);
                 self.main.drop_after_data();
-                let d = retry?;
-                self.retry = Some(d);
+                let millis = retry?;
+                self.retry = Some(Duration::from_millis(millis));
                 self.materialize(input, data_in);
                 Some(Step {
                     end: pos,
-                    found: Some(Found::Retry(d)),
+                    found: Some(Found::Retry { millis }),
                 })
             }
             Line::Other => {
@@ -137,7 +138,7 @@ impl<S: Storage> Decoder<S> {
         input: &[u8],
         data_in: &mut Option<Range<usize>>,
     ) -> Result<Option<Found>, DecodeError> {
-        let typed = self.block.dispatch(&mut self.id);
+        self.block.dispatch(&mut self.id);
         let text = match data_in.take() {
             Some(r) => Text::in_input(&mut self.main, proof, input, r, self.block.data_ascii()),
             None => match self.main.take_data() {
@@ -149,7 +150,6 @@ impl<S: Storage> Decoder<S> {
         // until the next step) for this event and for recognising a repeat.
         Ok(Some(Found::Event {
             data: text.map_err(full)?,
-            typed,
         }))
     }
 }

@@ -41,8 +41,10 @@ impl Ascii {
     }
 }
 
-/// Where the text of a found item lies.
+/// Where the text of a found item lies (a word-sized tag: see
+/// [`Found`](super::item::Found)).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[repr(usize)]
 pub(super) enum Loc {
     /// In the caller's input of this step.
     Input(Range<usize>),

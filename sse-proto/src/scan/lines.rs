@@ -8,6 +8,10 @@
 //! to be ASCII needs no UTF-8 check afterwards. A line with no end in sight for a
 //! few blocks is finished by [`long::find_end`], which is faster on long
 //! stretches.
+//!
+//! A block is classified with four SSE2 [`Lane`]s, or with two AVX2 vectors
+//! when the CPU has AVX2 (detected at run time, feature `std`): both answer the
+//! same masks, tested against a byte-by-byte definition.
 
 use super::{long, Lane, LANE};
 use crate::decode::work;
@@ -35,6 +39,9 @@ pub(crate) struct LineEnds<'a> {
     /// One past the last byte that may be non-ASCII among the bytes scanned (the
     /// end of the block that held it); 0 when all were ASCII.
     high_end: usize,
+    /// The CPU has AVX2: blocks searched ahead use [`avx2::masks`].
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    avx2: bool,
 }
 
 impl<'a> LineEnds<'a> {
@@ -46,6 +53,8 @@ impl<'a> LineEnds<'a> {
             block: start,
             ends: 0,
             high_end: 0,
+            #[cfg(all(feature = "std", target_arch = "x86_64"))]
+            avx2: std::is_x86_feature_detected!("avx2"),
         };
         if start < input.len() {
             scan.load(start);
@@ -84,21 +93,78 @@ impl<'a> LineEnds<'a> {
         self.high_end <= start
     }
 
-    /// Scans block after block from `at` up to the next line end.
-    fn find_from_block(&mut self, mut at: usize) -> Option<usize> {
+    /// Scans block after block from `at` up to the next line end (the choice
+    /// of classifier inlined into the caller, the scan not).
+    #[inline(always)]
+    fn find_from_block(&mut self, at: usize) -> Option<usize> {
+        #[cfg(all(feature = "std", target_arch = "x86_64"))]
+        if self.avx2 {
+            // SAFETY: the CPU has AVX2: `new` detected it.
+            return unsafe { self.find_from_block_avx2(at) };
+        }
+        self.find_from_block_portable(at)
+    }
+
+    /// [`find_from_block`](Self::find_from_block) without AVX2.
+    #[inline(never)]
+    fn find_from_block_portable(&mut self, at: usize) -> Option<usize> {
+        // SAFETY: without AVX2.
+        unsafe { self.scan_blocks::<false>(at) }
+    }
+
+    /// [`find_from_block`](Self::find_from_block) with [`avx2::masks`] inlined.
+    ///
+    /// # Safety
+    ///
+    /// The CPU must support AVX2.
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    #[target_feature(enable = "avx2")]
+    #[inline(never)]
+    unsafe fn find_from_block_avx2(&mut self, at: usize) -> Option<usize> {
+        // SAFETY: the CPU supports AVX2 (this function's contract).
+        unsafe { self.scan_blocks::<true>(at) }
+    }
+
+    /// Classifies blocks from `at` until one holds a line end, for up to
+    /// [`LONG_LINE_BLOCKS`]; then the line is long.
+    ///
+    /// # Safety
+    ///
+    /// With `AVX2`, the CPU must support AVX2.
+    #[inline(always)]
+    unsafe fn scan_blocks<const AVX2: bool>(&mut self, mut at: usize) -> Option<usize> {
         for _ in 0..LONG_LINE_BLOCKS {
-            if at >= self.input.len() {
-                self.block = at;
-                self.ends = 0;
-                return None;
+            let Some(block) = self.input.get(at..).and_then(<[u8]>::first_chunk) else {
+                return self.find_in_last_block(at);
+            };
+            work(BLOCK);
+            // SAFETY: passed on from this function's contract.
+            let (ends, high) = unsafe { block_masks::<AVX2>(block) };
+            if high {
+                self.high_end = at + BLOCK;
             }
-            self.load(at);
-            if self.ends != 0 {
-                return Some(at + self.ends.trailing_zeros() as usize);
+            if ends != 0 {
+                self.block = at;
+                self.ends = ends;
+                return Some(at + ends.trailing_zeros() as usize);
             }
             at += BLOCK;
         }
         self.find_in_long_line(at)
+    }
+
+    /// The end of the input is less than a block from `at`: the line end in
+    /// that short block, if any.
+    #[cold]
+    #[inline(never)]
+    fn find_in_last_block(&mut self, at: usize) -> Option<usize> {
+        if at >= self.input.len() {
+            self.block = at;
+            self.ends = 0;
+            return None;
+        }
+        self.load(at);
+        (self.ends != 0).then(|| at + self.ends.trailing_zeros() as usize)
     }
 
     /// A long line: searches the rest in one go ([`long::find_end`]).
@@ -153,6 +219,21 @@ impl<'a> LineEnds<'a> {
     }
 }
 
+/// [`avx2::masks`] with `AVX2`, else [`masks`].
+///
+/// # Safety
+///
+/// With `AVX2`, the CPU must support AVX2.
+#[inline(always)]
+unsafe fn block_masks<const AVX2: bool>(block: &[u8; BLOCK]) -> (u64, bool) {
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    if AVX2 {
+        // SAFETY: the CPU supports AVX2 (this function's contract).
+        return unsafe { avx2::masks(block) };
+    }
+    masks(block)
+}
+
 /// [`masks`] of the last, short block of an input, padded with spaces.
 #[cold]
 #[inline(never)]
@@ -179,6 +260,44 @@ fn masks(block: &[u8; BLOCK]) -> (u64, bool) {
     (ends, a.or(b).or(c.or(d)).has_high())
 }
 
+/// The AVX2 block classifier.
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+mod avx2 {
+    use core::arch::x86_64::{
+        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_or_si256,
+        _mm256_set1_epi8,
+    };
+
+    use super::BLOCK;
+
+    /// [`super::masks`] in two 32-byte vectors.
+    ///
+    /// # Safety
+    ///
+    /// The CPU must support AVX2.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn masks(block: &[u8; BLOCK]) -> (u64, bool) {
+        // SAFETY: AVX2 is available (this function's contract); the two loads
+        // read bytes 0..32 and 32..64 of the 64-byte `block`, and
+        // `_mm256_loadu_si256` has no alignment requirement.
+        unsafe {
+            let p = block.as_ptr().cast::<__m256i>();
+            let (lo, hi) = (_mm256_loadu_si256(p), _mm256_loadu_si256(p.add(1)));
+            let (lf, cr) = (_mm256_set1_epi8(b'\n' as i8), _mm256_set1_epi8(b'\r' as i8));
+            let ends = |v| _mm256_or_si256(_mm256_cmpeq_epi8(v, lf), _mm256_cmpeq_epi8(v, cr));
+            // movemask packs the 32 compare results (or sign bits) into an i32;
+            // `as u32` keeps its bits.
+            let (e0, e1) = (
+                _mm256_movemask_epi8(ends(lo)) as u32,
+                _mm256_movemask_epi8(ends(hi)) as u32,
+            );
+            let high = _mm256_movemask_epi8(_mm256_or_si256(lo, hi)) != 0;
+            (u64::from(e0) | u64::from(e1) << 32, high)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,6 +314,17 @@ mod tests {
         (ends, block.iter().any(|&b| b >= 0x80))
     }
 
+    /// Every classifier this CPU can run agrees with `naive_masks`.
+    fn check(block: &[u8; BLOCK]) {
+        let want = naive_masks(block);
+        assert_eq!(masks(block), want, "{block:x?}");
+        #[cfg(all(feature = "std", target_arch = "x86_64"))]
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 detected just above.
+            assert_eq!(unsafe { avx2::masks(block) }, want, "avx2 {block:x?}");
+        }
+    }
+
     /// Every byte value at every position, alone and among others.
     #[test]
     fn masks_match_the_naive_classification() {
@@ -202,28 +332,39 @@ mod tests {
             for at in 0..BLOCK {
                 let mut block = [b'a'; BLOCK];
                 block[at] = value;
-                assert_eq!(masks(&block), naive_masks(&block), "{value:#x} at {at}");
+                check(&block);
                 // Neighbours that differ by one bit from CR/LF, and high bytes.
                 let mut busy = [0u8; BLOCK];
                 for (i, b) in busy.iter_mut().enumerate() {
                     *b = [0x0b, 0x0c, 0x8a, 0x8d, 0x09, 0x0e, 0x01, 0x80, 0x00][i % 9];
                 }
                 busy[at] = value;
-                assert_eq!(masks(&busy), naive_masks(&busy), "{value:#x} at {at}");
+                check(&busy);
             }
         }
     }
 
+    /// Scanners over `input`: as `new` makes it (with AVX2 where the CPU has
+    /// it), and with the SSE2/portable blocks only.
+    fn scanners(input: &[u8]) -> [LineEnds<'_>; 2] {
+        #[allow(unused_mut)]
+        let mut portable = LineEnds::new(input, 0);
+        #[cfg(all(feature = "std", target_arch = "x86_64"))]
+        {
+            portable.avx2 = false;
+        }
+        [LineEnds::new(input, 0), portable]
+    }
+
     #[cfg(feature = "alloc")]
-    fn all_ends(input: &[u8]) -> (Vec<usize>, LineEnds<'_>) {
-        let mut scan = LineEnds::new(input, 0);
+    fn all_ends(mut scan: LineEnds<'_>) -> Vec<usize> {
         let mut found = Vec::new();
         let mut pos = 0;
         while let Some(end) = scan.find(pos) {
             found.push(end);
             pos = end + 1;
         }
-        (found, scan)
+        found
     }
 
     #[test]
@@ -239,7 +380,9 @@ mod tests {
                     })
                     .collect();
                 let expect: Vec<usize> = (0..len).filter(|i| i % step == 0).collect();
-                assert_eq!(all_ends(&input).0, expect, "len {len}, every {step}");
+                for scan in scanners(&input) {
+                    assert_eq!(all_ends(scan), expect, "len {len}, every {step}");
+                }
             }
         }
     }
@@ -250,12 +393,13 @@ mod tests {
         for at in [3, 10, 70, 130, 390] {
             input[at] = b'\n';
         }
-        let mut scan = LineEnds::new(&input, 0);
-        assert_eq!(scan.find(0), Some(3));
-        assert_eq!(scan.find(11), Some(70));
-        assert_eq!(scan.find(200), Some(390)); // through the long-line search
-        assert_eq!(scan.find(391), None);
-        assert_eq!(scan.find(399), None);
+        for mut scan in scanners(&input) {
+            assert_eq!(scan.find(0), Some(3));
+            assert_eq!(scan.find(11), Some(70));
+            assert_eq!(scan.find(200), Some(390)); // through the long-line search
+            assert_eq!(scan.find(391), None);
+            assert_eq!(scan.find(399), None);
+        }
     }
 
     #[test]
@@ -277,20 +421,21 @@ mod tests {
             }
             let mut input = input.clone();
             input[high] = odd;
-            let mut scan = LineEnds::new(&input, 0);
-            let mut pos = 0;
-            while let Some(end) = scan.find(pos) {
-                if (pos..end).contains(&high) {
-                    assert!(
-                        !scan.is_ascii_from(pos),
-                        "line {pos}..{end}, high at {high}"
-                    );
+            for mut scan in scanners(&input) {
+                let mut pos = 0;
+                while let Some(end) = scan.find(pos) {
+                    if (pos..end).contains(&high) {
+                        assert!(
+                            !scan.is_ascii_from(pos),
+                            "line {pos}..{end}, high at {high}"
+                        );
+                    }
+                    // (A line long enough for `memchr2` counts as unknown.)
+                    if pos >= high + BLOCK && end - pos < 200 {
+                        assert!(scan.is_ascii_from(pos), "line {pos}..{end}, high at {high}");
+                    }
+                    pos = end + 1;
                 }
-                // (A line long enough for `memchr2` counts as unknown.)
-                if pos >= high + BLOCK && end - pos < 200 {
-                    assert!(scan.is_ascii_from(pos), "line {pos}..{end}, high at {high}");
-                }
-                pos = end + 1;
             }
         }
     }

@@ -8,8 +8,10 @@
 //! and a word-at-a-time (SWAR) one everywhere else, tested against each other
 //! and a byte-by-byte definition for every byte value at every position.
 //!
-//! - [`lines`]: the decoder's line ends, 64 bytes (four lanes) per block, with
-//!   the "all ASCII so far" knowledge that spares most values a UTF-8 check.
+//! - [`lines`]: the decoder's line ends, 64 bytes (four lanes, or two AVX2
+//!   vectors when the CPU has AVX2: run-time detection, feature `std`) per
+//!   block, with the "all ASCII so far" knowledge that spares most values a
+//!   UTF-8 check.
 //! - [`long`]: the rest of a long line, with AVX2 when the CPU has it (run-time
 //!   detection, feature `std`), else `memchr2`.
 //! - [`value`]: the first CR/LF (or NUL) in a field value, and every line end of
