@@ -34,18 +34,7 @@ impl<S: Storage> Decoder<S> {
             ascii,
         } = at;
         match parsed {
-            Line::Empty => {
-                self.main.drop_after_data();
-                match self.dispatch(proof, input, data_in) {
-                    Ok(None) => None,
-                    Ok(Some(found)) => Some(Step {
-                        end: pos,
-                        found: Some(found),
-                    }),
-                    // Fail before the empty line, so skip mode ends right on it.
-                    Err(error) => Some(self.fail(error, line_start, false)),
-                }
-            }
+            Line::Empty => self.empty_line(proof, input, data_in, line_start, pos),
             Line::Comment(_) if !self.comments => {
                 self.main.drop_after_data();
                 None
@@ -122,6 +111,29 @@ impl<S: Storage> Decoder<S> {
                 self.main.drop_after_data();
                 None
             }
+        }
+    }
+
+    /// An empty line from `line_start` (its line end) to `next`: the event, if
+    /// it has data, ends the step.
+    #[inline(always)]
+    pub(super) fn empty_line(
+        &mut self,
+        proof: &mut ReadProof,
+        input: &[u8],
+        data_in: &mut Option<Range<usize>>,
+        line_start: usize,
+        next: usize,
+    ) -> Option<Step> {
+        self.main.drop_after_data();
+        match self.dispatch(proof, input, data_in) {
+            Ok(None) => None,
+            Ok(Some(found)) => Some(Step {
+                end: next,
+                found: Some(found),
+            }),
+            // Fail before the empty line, so skip mode ends right on it.
+            Err(error) => Some(self.fail(error, line_start, false)),
         }
     }
 

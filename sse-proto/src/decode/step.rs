@@ -121,6 +121,16 @@ impl<S: Storage> Decoder<S> {
         let mut data_in: Option<Range<usize>> = None;
         while pos < input.len() {
             let rest = &input[pos..];
+            if rest[0] == b'\n' && !first {
+                // An empty line ended by LF, the end of most events: no search,
+                // nothing to classify.
+                let line_start = pos;
+                pos += 1;
+                if let Some(step) = self.empty_line(proof, input, &mut data_in, line_start, pos) {
+                    return step;
+                }
+                continue;
+            }
             let Some(eol) = lines.find(pos) else {
                 return self.keep_partial_line(lines, pos, first, &mut data_in);
             };
