@@ -38,6 +38,10 @@ skip() {
 spawn() {
     local name=$1
     shift
+    # The files exist before CMD runs (the background shell opens them only
+    # once it is scheduled), so a check may read them at once.
+    : >> "$CHECK_DIR/$name.out"
+    : >> "$CHECK_DIR/$name.err"
     "$@" >> "$CHECK_DIR/$name.out" 2>> "$CHECK_DIR/$name.err" &
     SPAWNED[$name]=$!
 }
