@@ -539,6 +539,28 @@ struct Writes {
     writes: Vec<Vec<u8>>,
 }
 
+impl Writes {
+    /// The writes `serve_connection` makes answering `request` with `handler`.
+    fn served<H, F>(rt: &VirtualRuntime, request: &'static [u8], handler: &H) -> Vec<Vec<u8>>
+    where
+        H: Fn(Request) -> F,
+        F: Future<Output = Reply>,
+    {
+        let mut conn = Writes {
+            request,
+            writes: Vec::new(),
+        };
+        rt.block_on(serve_connection(
+            &mut conn,
+            rt,
+            &ServeConfig::new(),
+            handler,
+        ))
+        .unwrap();
+        conn.writes
+    }
+}
+
 impl futures_io::AsyncRead for Writes {
     fn poll_read(
         mut self: Pin<&mut Self>,
@@ -579,20 +601,14 @@ fn a_full_response_is_one_write_per_request() {
             b"{\"id\":\"1\"}",
         )))
     };
-    let mut conn = Writes {
-        request: b"POST /publish HTTP/1.1\r\ncontent-length: 1\r\n\r\nx\
-                   POST /publish HTTP/1.1\r\ncontent-length: 1\r\nconnection: close\r\n\r\ny",
-        writes: Vec::new(),
-    };
-    rt.block_on(serve_connection(
-        &mut conn,
+    let writes = Writes::served(
         &rt,
-        &ServeConfig::new(),
+        b"POST /publish HTTP/1.1\r\ncontent-length: 1\r\n\r\nx\
+          POST /publish HTTP/1.1\r\ncontent-length: 1\r\nconnection: close\r\n\r\ny",
         &handler,
-    ))
-    .unwrap();
-    assert_eq!(conn.writes.len(), 2, "{:?}", conn.writes);
-    for write in &conn.writes {
+    );
+    assert_eq!(writes.len(), 2, "{writes:?}");
+    for write in &writes {
         assert!(write.starts_with(b"HTTP/1.1 200 OK\r\n"));
         assert!(write.ends_with(b"\r\n\r\n{\"id\":\"1\"}"));
     }
@@ -652,18 +668,7 @@ fn events_ready_together_go_out_in_one_write() {
             Reply::events(EventBody::new(stream::iter(frames), rt))
         }
     };
-    let mut conn = Writes {
-        request: b"GET /events HTTP/1.1\r\n\r\n",
-        writes: Vec::new(),
-    };
-    rt.block_on(serve_connection(
-        &mut conn,
-        &rt,
-        &ServeConfig::new(),
-        &handler,
-    ))
-    .unwrap();
-    let writes = conn.writes;
+    let writes = Writes::served(&rt, b"GET /events HTTP/1.1\r\n\r\n", &handler);
     assert_eq!(writes.len(), 3, "the head, the events, the last chunk");
     assert!(writes[0].starts_with(b"HTTP/1.1 200 OK\r\n"));
     assert_eq!(
